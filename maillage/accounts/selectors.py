@@ -1,0 +1,42 @@
+"""Reads about members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .models import User, fold_for_search
+
+
+@dataclass
+class DirectoryPage:
+    members: list[User]
+    has_more: bool
+
+
+def active_members() -> QuerySet[User]:
+    return User.objects.filter(is_active=True)
+
+
+def members_count() -> int:
+    return active_members().count()
+
+
+def member_directory_page(
+    *, viewer: User, query: str = "", limit: int = 24, offset: int = 0
+) -> DirectoryPage:
+    """Members by name (accent- and case-insensitive), newest first, with their profile card.
+
+    Blocks will narrow this once the network app registers them with the audience module.
+    """
+    from maillage.core import audience
+
+    members = active_members().exclude(pk=viewer.pk).select_related("profile")
+    blocked = audience.relation(audience.BLOCKED).ids_for(viewer.pk)
+    members = members.exclude(pk__in=blocked)
+    folded = fold_for_search(query)
+    for word in folded.split()[:5]:
+        members = members.filter(search_name__contains=word)
+    rows = list(members.order_by("-date_joined", "-pk")[offset : offset + limit + 1])
+    return DirectoryPage(members=rows[:limit], has_more=len(rows) > limit)

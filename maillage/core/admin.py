@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from .models import InstanceSettings
+from .services import instance_settings_update
+
+
+@admin.register(InstanceSettings)
+class InstanceSettingsAdmin(admin.ModelAdmin):
+    list_display = ["name", "signup_mode", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not InstanceSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Through the service so the cached copy every process reads is dropped on commit.
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        saved = instance_settings_update(**fields) if change else None
+        if saved is None:
+            obj.save()
+            InstanceSettings.forget_cached()
+        else:
+            obj.pk = saved.pk

@@ -1,0 +1,5 @@
+from .models import InstanceSettings
+
+
+def instance(request):
+    return {"instance": InstanceSettings.current()}

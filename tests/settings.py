@@ -1,0 +1,32 @@
+"""Settings for the test suite: the real settings, with a throw-away data folder and test apps.
+
+The database, cache, channel layer and task queue stay what the environment says (SQLite and
+in-memory by default; PostgreSQL and Redis in CI's second run), so both stacks pass one suite.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("MAILLAGE_DATA_DIR", tempfile.mkdtemp(prefix="maillage-test-"))
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import INSTALLED_APPS, REDIS_URL  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.audience_app"]
+
+# Hashing with Argon2 costs ~50 ms a password; tests create hundreds. Production keeps Argon2
+# (tests/test_settings.py checks the real settings).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run at once in tests unless a test switches to a real queue and worker on purpose
+# (maillage/core/tests/test_tasks.py does, for the database queue and for Redis).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+if REDIS_URL:
+    # Each test run uses its own key prefix so parallel runs never share throttles or layers.
+    _prefix = f"maillage-test-{os.getpid()}"
+    CACHES["default"]["KEY_PREFIX"] = _prefix  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = _prefix + ":asgi"  # noqa: F405
+
+# Rate limits stay on, but generous: tests that check throttling set their own.
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}  # noqa: F405
