@@ -1,0 +1,257 @@
+"""Loading the demo network into the database (`maillage demo`).
+
+Idempotent: members are found by e-mail, and each one's positions and education by a natural
+key, so a second run updates rows in place instead of adding new ones, and ids stay stable.
+Members are created through `member_create_verified` and `profile_ensure` so the usual
+invariants hold; the shared password is hashed once and stored on every demo member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from maillage.accounts.models import User, fold_for_search
+from maillage.accounts.services import member_create_verified
+from maillage.core.models import InstanceSettings
+from maillage.core.services import instance_settings_update
+from maillage.profiles.models import Education, Position, Profile
+from maillage.profiles.services import profile_ensure
+
+from . import DEMO_PASSWORD
+from .generate import AS_OF, MemberSpec, demo_member_specs
+
+DEFAULT_MEMBERS = 220
+
+DEMO_TAGLINE = "Le réseau professionnel de la communauté Maillage"
+DEMO_DESCRIPTION = (
+    "Maillage réunit les professionnels de la communauté : profils, réseau, publications, "
+    "groupes et offres d'emploi, en français et en anglais. Ceci est un réseau de "
+    "démonstration : les membres et les entreprises qui y figurent sont fictifs."
+)
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    members: int
+    created: int
+    positions: int
+    education: int
+
+
+def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
+    """Create or refresh the first `members` demo members, their profiles and careers."""
+    specs = demo_member_specs(members)
+    password_hash = make_password(DEMO_PASSWORD)  # once: Argon2 costs ~50 ms a call
+    with transaction.atomic():
+        users, created = _members_sync(specs, password_hash)
+        profiles = _profiles_sync(specs, users)
+        positions = _positions_sync(specs, profiles)
+        education = _education_sync(specs, profiles)
+        _instance_texts_fill()
+    return DemoLoadResult(
+        members=len(specs), created=created, positions=positions, education=education
+    )
+
+
+def _members_sync(specs: list[MemberSpec], password_hash: str) -> tuple[list[User], int]:
+    existing = {u.email: u for u in User.objects.filter(email__in=[s.email for s in specs])}
+    users: list[User] = []
+    created = 0
+    for spec in specs:
+        user = existing.get(spec.email)
+        if user is None:
+            user = member_create_verified(
+                email=spec.email,
+                password=None,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                language=spec.language,
+                is_staff=spec.is_staff,
+                is_superuser=spec.is_superuser,
+            )
+            created += 1
+        users.append(user)
+
+    joined_base = datetime.combine(AS_OF, time(9, 0), tzinfo=UTC)
+    for index, (spec, user) in enumerate(zip(specs, users, strict=True)):
+        user.first_name = spec.first_name
+        user.last_name = spec.last_name
+        user.search_name = fold_for_search(user.get_full_name())  # save() is skipped below
+        user.language = spec.language
+        user.is_staff = spec.is_staff
+        user.is_superuser = spec.is_superuser
+        user.is_active = True
+        user.password = password_hash
+        user.date_joined = joined_base - timedelta(
+            days=spec.joined_days_ago, minutes=(index * 37) % 600
+        )
+    User.objects.bulk_update(
+        users,
+        [
+            "first_name",
+            "last_name",
+            "search_name",
+            "language",
+            "is_staff",
+            "is_superuser",
+            "is_active",
+            "password",
+            "date_joined",
+        ],
+        batch_size=200,
+    )
+    _addresses_verify(users)
+    return users, created
+
+
+def _addresses_verify(users: list[User]) -> None:
+    """Every demo member signs in with a verified address, as the service sets it up."""
+    rows = EmailAddress.objects.filter(user__in=users)
+    by_user: dict[int, list[EmailAddress]] = {}
+    for row in rows:
+        by_user.setdefault(row.user_id, []).append(row)
+    missing = []
+    unverified = []
+    for user in users:
+        own = by_user.get(user.pk, [])
+        match = next((r for r in own if r.email.lower() == user.email), None)
+        if match is None:
+            has_primary = any(r.primary for r in own)
+            missing.append(
+                EmailAddress(user=user, email=user.email, verified=True, primary=not has_primary)
+            )
+        elif not match.verified:
+            unverified.append(match.pk)
+    if missing:
+        EmailAddress.objects.bulk_create(missing)
+    if unverified:
+        EmailAddress.objects.filter(pk__in=unverified).update(verified=True)
+
+
+def _profiles_sync(specs: list[MemberSpec], users: list[User]) -> list[Profile]:
+    existing = {p.member_id: p for p in Profile.objects.filter(member__in=users)}
+    profiles = []
+    now = timezone.now()
+    for spec, user in zip(specs, users, strict=True):
+        profile = existing.get(user.pk) or profile_ensure(member=user)
+        profile.headline = spec.headline
+        profile.about = spec.about
+        profile.city = spec.city
+        profile.region = spec.region
+        profile.country = spec.country
+        profile.industry = spec.industry
+        profile.updated_at = now
+        profiles.append(profile)
+    Profile.objects.bulk_update(
+        profiles,
+        ["headline", "about", "city", "region", "country", "industry", "updated_at"],
+        batch_size=200,
+    )
+    return profiles
+
+
+def _positions_sync(specs: list[MemberSpec], profiles: list[Profile]) -> int:
+    existing = {
+        (p.profile_id, p.organization_name, p.start_date): p
+        for p in Position.objects.filter(profile__in=profiles)
+    }
+    keep: set[int] = set()
+    to_create: list[Position] = []
+    to_update: list[Position] = []
+    now = timezone.now()
+    for spec, profile in zip(specs, profiles, strict=True):
+        for row in spec.positions:
+            values = {
+                "title": row.title,
+                "location": row.location,
+                "end_date": row.end_date,
+                "description": row.description,
+            }
+            position = existing.get((profile.pk, row.organization_name, row.start_date))
+            if position is None:
+                to_create.append(
+                    Position(
+                        profile=profile,
+                        organization_name=row.organization_name,
+                        start_date=row.start_date,
+                        **values,
+                    )
+                )
+                continue
+            keep.add(position.pk)
+            if any(getattr(position, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(position, name, value)
+                position.updated_at = now
+                to_update.append(position)
+    stale = [p.pk for p in existing.values() if p.pk not in keep]
+    if stale:
+        Position.objects.filter(pk__in=stale).delete()
+    if to_update:
+        Position.objects.bulk_update(
+            to_update,
+            ["title", "location", "end_date", "description", "updated_at"],
+            batch_size=200,
+        )
+    Position.objects.bulk_create(to_create, batch_size=200)
+    return sum(len(spec.positions) for spec in specs)
+
+
+def _education_sync(specs: list[MemberSpec], profiles: list[Profile]) -> int:
+    existing = {
+        (e.profile_id, e.school, e.start_year): e
+        for e in Education.objects.filter(profile__in=profiles)
+    }
+    keep: set[int] = set()
+    to_create: list[Education] = []
+    to_update: list[Education] = []
+    now = timezone.now()
+    for spec, profile in zip(specs, profiles, strict=True):
+        for row in spec.education:
+            values = {
+                "degree": row.degree,
+                "field_of_study": row.field_of_study,
+                "end_year": row.end_year,
+            }
+            entry = existing.get((profile.pk, row.school, row.start_year))
+            if entry is None:
+                to_create.append(
+                    Education(
+                        profile=profile, school=row.school, start_year=row.start_year, **values
+                    )
+                )
+                continue
+            keep.add(entry.pk)
+            if any(getattr(entry, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(entry, name, value)
+                entry.updated_at = now
+                to_update.append(entry)
+    stale = [e.pk for e in existing.values() if e.pk not in keep]
+    if stale:
+        Education.objects.filter(pk__in=stale).delete()
+    if to_update:
+        Education.objects.bulk_update(
+            to_update, ["degree", "field_of_study", "end_year", "updated_at"], batch_size=200
+        )
+    Education.objects.bulk_create(to_create, batch_size=200)
+    return sum(len(spec.education) for spec in specs)
+
+
+def _instance_texts_fill() -> None:
+    """Give the landing page a tagline and description, unless staff already wrote them."""
+    # The row itself, not the cached copy: never overwrite what staff wrote a moment ago.
+    current = InstanceSettings.objects.order_by("pk").first() or InstanceSettings.current()
+    fields = {}
+    if not current.tagline:
+        fields["tagline"] = DEMO_TAGLINE
+    if not current.description:
+        fields["description"] = DEMO_DESCRIPTION
+    if fields:
+        instance_settings_update(**fields)
