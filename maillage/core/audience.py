@@ -191,8 +191,7 @@ def visible_q(viewer: Viewer, model: type[models.Model], prefix: str = "") -> Q:
         return Q(**{audience: Audience.PUBLIC})
 
     allowed = (
-        Q(**{owner: viewer_id})
-        | Q(**{f"{audience}__in": [Audience.PUBLIC, Audience.MEMBERS]})
+        Q(**{f"{audience}__in": [Audience.PUBLIC, Audience.MEMBERS]})
         | Q(
             **{audience: Audience.CONNECTIONS},
             **{f"{owner}__in": _relations[CONNECTIONS].ids_for(viewer_id)},
@@ -212,7 +211,9 @@ def visible_q(viewer: Viewer, model: type[models.Model], prefix: str = "") -> Q:
                 )
             },
         )
-    return allowed & ~Q(**{f"{owner}__in": _relations[BLOCKED].ids_for(viewer_id)})
+    not_blocked = ~Q(**{f"{owner}__in": _relations[BLOCKED].ids_for(viewer_id)})
+    # The owner sees their own things even if a relation lists them (as can_view does).
+    return Q(**{owner: viewer_id}) | (allowed & not_blocked)
 
 
 def filter_visible(viewer: Viewer, queryset: QuerySet) -> QuerySet:

@@ -7,12 +7,15 @@ even if the parser were fooled, only the listed tags, attributes and URL schemes
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "del", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    # markdown-it renders ~~strikethrough~~ as <s>; <del> is kept for the same meaning.
+    "p", "br", "strong", "em", "s", "del", "ul", "ol", "li", "a", "blockquote", "code", "pre",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
@@ -43,8 +46,11 @@ def render_markdown(text: str | None) -> SafeString:
 
 
 def render_plain(text: str | None) -> str:
-    """The text content of rendered markdown, for previews, meta descriptions and e-mail."""
+    """The text content of rendered markdown, for previews, meta descriptions and e-mail.
+
+    Plain text, not HTML: entities are decoded ("&" stays "&"), so templates escape it once.
+    """
     if not text:
         return ""
-    html = _parser.render(str(text))
-    return nh3.clean(html, tags=set()).strip()
+    rendered = _parser.render(str(text))
+    return html.unescape(nh3.clean(rendered, tags=set())).strip()
