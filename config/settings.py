@@ -102,7 +102,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.profiles",
     "maillage.api",
-    "django.contrib.admin",
+    "maillage.core.admin_apps.MaillageAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -246,10 +246,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
 
 ACCOUNT_ADAPTER = "maillage.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "maillage.accounts.forms.SignupForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "maillage.accounts.forms.SignupExtraForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["first_name*", "last_name*", "email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -272,7 +272,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MAILLAGE_INSTANCE_NAME", "Maillage")
 MFA_RATE_LIMITS = {"totp_failed": "5/5m/user"}
-USERSESSIONS_TRACK_ACTIVITY = True
+# Off: tracking "last seen" costs a read and a write on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Staff must have two-factor authentication before the admin opens (default on in production).
 MAILLAGE_STAFF_REQUIRE_2FA = env_bool("MAILLAGE_STAFF_REQUIRE_2FA", PRODUCTION)
@@ -334,7 +335,10 @@ USE_TZ = True
 # --- Static and media files -------------------------------------------------------------------
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("MAILLAGE_STATIC_ROOT", str(DATA_DIR / "static")))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MAILLAGE_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {

@@ -77,8 +77,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # Rendered now, in the member's language; delivered by the task worker after commit.
         message = self.render_mail(template_prefix, email, context)
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", [])
-             if mimetype == "text/html"),
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             None,
         )
         enqueue_on_commit(

@@ -6,10 +6,14 @@ class SignupExtraForm(forms.Form):
     """The names allauth's sign-up form does not ask for; allauth calls `signup()` on save."""
 
     first_name = forms.CharField(
-        label=_("First name"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label=_("Last name"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 

@@ -15,11 +15,6 @@ class InstanceSettingsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Through the service so the cached copy every process reads is dropped on commit.
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        saved = instance_settings_update(**fields) if change else None
-        if saved is None:
-            obj.save()
-            InstanceSettings.forget_cached()
-        else:
-            obj.pk = saved.pk
+        # Through the service, so the copy every process caches is dropped on commit.
+        saved = instance_settings_update(**{name: form.cleaned_data[name] for name in form.fields})
+        obj.pk = saved.pk

@@ -172,9 +172,7 @@ def can_view(viewer: Viewer, obj: models.Model) -> bool:
         owner_id=getattr(obj, f"{spec.owner}_id"),
         audience=getattr(obj, spec.audience),
         group_id=getattr(obj, f"{spec.group}_id") if spec.group else None,
-        organization_id=(
-            getattr(obj, f"{spec.organization}_id") if spec.organization else None
-        ),
+        organization_id=(getattr(obj, f"{spec.organization}_id") if spec.organization else None),
     )
 
 
@@ -190,12 +188,9 @@ def visible_q(viewer: Viewer, model: type[models.Model], prefix: str = "") -> Q:
     if viewer_id is None:
         return Q(**{audience: Audience.PUBLIC})
 
-    allowed = (
-        Q(**{f"{audience}__in": [Audience.PUBLIC, Audience.MEMBERS]})
-        | Q(
-            **{audience: Audience.CONNECTIONS},
-            **{f"{owner}__in": _relations[CONNECTIONS].ids_for(viewer_id)},
-        )
+    allowed = Q(**{f"{audience}__in": [Audience.PUBLIC, Audience.MEMBERS]}) | Q(
+        **{audience: Audience.CONNECTIONS},
+        **{f"{owner}__in": _relations[CONNECTIONS].ids_for(viewer_id)},
     )
     if spec.group:
         allowed |= Q(
@@ -205,11 +200,7 @@ def visible_q(viewer: Viewer, model: type[models.Model], prefix: str = "") -> Q:
     if spec.organization:
         allowed |= Q(
             **{audience: Audience.ORGANIZATION},
-            **{
-                f"{prefix}{spec.organization}_id__in": _relations[ORGANIZATIONS].ids_for(
-                    viewer_id
-                )
-            },
+            **{f"{prefix}{spec.organization}_id__in": _relations[ORGANIZATIONS].ids_for(viewer_id)},
         )
     not_blocked = ~Q(**{f"{owner}__in": _relations[BLOCKED].ids_for(viewer_id)})
     # The owner sees their own things even if a relation lists them (as can_view does).

@@ -51,9 +51,7 @@ class OutboxMessage:
 
 
 def _parse(path: Path) -> OutboxMessage:
-    parsed: ParsedMessage = email.message_from_bytes(
-        path.read_bytes(), policy=email.policy.default
-    )  # type: ignore[assignment]
+    parsed: ParsedMessage = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # type: ignore[assignment]
     text_part = parsed.get_body(preferencelist=("plain",))
     html_part = parsed.get_body(preferencelist=("html",))
     return OutboxMessage(

@@ -15,7 +15,19 @@ from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     # markdown-it renders ~~strikethrough~~ as <s>; <del> is kept for the same meaning.
-    "p", "br", "strong", "em", "s", "del", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "s",
+    "del",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}

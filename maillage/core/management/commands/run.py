@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("MAILLAGE_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("MAILLAGE_PORT", "8000")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("MAILLAGE_PORT", "8000"))
+        )
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo network.")
         parser.add_argument("--no-worker", action="store_true", help="Do not start a task worker.")
         parser.add_argument("--workers", type=int, default=1, help="Server processes (default 1).")

@@ -1,0 +1,87 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server.
+
+Locally, without /usr/bin/chromium, they are skipped; CI sets MAILLAGE_REQUIRE_BROWSER=1 so a
+missing browser fails the run instead of skipping it silently.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("MAILLAGE_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"Browser tests must run but {CHROMIUM} is missing.")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(locale: str = "fr-FR", width: int = 1280, height: int = 900):
+        context = browser.new_context(
+            locale=locale, viewport={"width": width, "height": height}, bypass_csp=False
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.js_errors = errors  # type: ignore[attr-defined]
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core on the page; return violations of serious or critical impact."""
+    # Evaluated as a function body, not an inline <script>, so the page's CSP stays untouched.
+    page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;window.__axe = axe;")
+    result = page.evaluate(
+        "async () => { const r = await window.__axe.run(document, "
+        "{resultTypes: ['violations']}); return r.violations.map(v => ({id: v.id, "
+        "impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))"
+        ".slice(0, 5)})); }"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
