@@ -45,7 +45,11 @@ class Command(BaseCommand):
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(  # noqa: S603 — our own interpreter and module
-                [sys.executable, "-m", "maillage.cli", "worker"], env=os.environ.copy()
+                [sys.executable, "-m", "maillage.cli", "worker"],
+                env=os.environ.copy(),
+                # Its own process group: Ctrl-C reaches the server only, and the server then
+                # stops the worker once (a second SIGINT would make it quit mid-task).
+                start_new_session=True,
             )
 
         address = f"http://{options['host']}:{options['port']}/"
