@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -75,7 +77,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Rendered now, in the member's language; delivered by the task worker after commit.
-        message = self.render_mail(template_prefix, email, context)
+        request = allauth_context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            # allauth's mails greet "from {{ current_site.name }}": the instance, not a host name.
+            "current_site": SimpleNamespace(
+                name=InstanceSettings.current().name,
+                domain=request.get_host() if request is not None else "",
+            ),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, ctx)
         html = next(
             (
                 content

@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from maillage.accounts.models import User, fold_for_search
 from maillage.accounts.services import member_create_verified
-from maillage.core.models import InstanceSettings
-from maillage.core.services import instance_settings_update
 from maillage.profiles.models import Education, Position, Profile
 from maillage.profiles.services import profile_ensure
 
@@ -28,12 +26,6 @@ from .generate import AS_OF, MemberSpec, demo_member_specs
 
 DEFAULT_MEMBERS = 220
 
-DEMO_TAGLINE = "Le réseau professionnel de la communauté Maillage"
-DEMO_DESCRIPTION = (
-    "Maillage réunit les professionnels de la communauté : profils, réseau, publications, "
-    "groupes et offres d'emploi, en français et en anglais. Ceci est un réseau de "
-    "démonstration : les membres et les entreprises qui y figurent sont fictifs."
-)
 
 
 @dataclass(frozen=True)
@@ -53,7 +45,6 @@ def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
         profiles = _profiles_sync(specs, users)
         positions = _positions_sync(specs, profiles)
         education = _education_sync(specs, profiles)
-        _instance_texts_fill()
     return DemoLoadResult(
         members=len(specs), created=created, positions=positions, education=education
     )
@@ -242,16 +233,3 @@ def _education_sync(specs: list[MemberSpec], profiles: list[Profile]) -> int:
         )
     Education.objects.bulk_create(to_create, batch_size=200)
     return sum(len(spec.education) for spec in specs)
-
-
-def _instance_texts_fill() -> None:
-    """Give the landing page a tagline and description, unless staff already wrote them."""
-    # The row itself, not the cached copy: never overwrite what staff wrote a moment ago.
-    current = InstanceSettings.objects.order_by("pk").first() or InstanceSettings.current()
-    fields = {}
-    if not current.tagline:
-        fields["tagline"] = DEMO_TAGLINE
-    if not current.description:
-        fields["description"] = DEMO_DESCRIPTION
-    if fields:
-        instance_settings_update(**fields)

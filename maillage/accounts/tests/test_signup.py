@@ -53,6 +53,9 @@ def test_signup_creates_member_profile_and_sends_verification(client):
     assert mail.outbox[0].to == ["helene.dupre@example.org"]
     # The mail is written in the member's language.
     assert mail.outbox[0].subject.startswith("Confirmez")
+    # Greeted in the instance's name, not an empty site name.
+    assert "Maillage" in mail.outbox[0].body
+    assert "Merci d'utiliser Maillage" in mail.outbox[0].body
 
 
 def test_unverified_member_cannot_log_in_until_verified(client):

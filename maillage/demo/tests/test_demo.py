@@ -11,12 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
 from maillage.accounts.models import User
-from maillage.core.models import InstanceSettings
-from maillage.core.services import instance_settings_update
 from maillage.demo import DEMO_LOGINS, DEMO_PASSWORD
 from maillage.demo.catalog import EN_ORIGINS
 from maillage.demo.generate import AS_OF, EMAIL_DOMAIN, FIXED_COUNT, demo_member_specs
-from maillage.demo.services import DEMO_DESCRIPTION, DEMO_TAGLINE
 from maillage.profiles.models import Education, Position, Profile
 
 SMALL = 30
@@ -287,26 +284,6 @@ def test_generated_careers_hold_for_a_large_network():
 
 
 # --- Instance texts and output ----------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_instance_tagline_and_description_are_filled_when_empty():
-    load()
-
-    instance = InstanceSettings.objects.get()
-    assert instance.tagline == DEMO_TAGLINE
-    assert instance.description == DEMO_DESCRIPTION
-
-
-@pytest.mark.django_db
-def test_instance_texts_written_by_staff_are_kept():
-    instance_settings_update(tagline="Le réseau des artisans du Maine")
-
-    load()
-
-    instance = InstanceSettings.objects.get()
-    assert instance.tagline == "Le réseau des artisans du Maine"
-    assert instance.description == DEMO_DESCRIPTION
 
 
 @pytest.mark.django_db
