@@ -14,6 +14,7 @@ urlpatterns = [
     path("outbox/", core_views.outbox, name="outbox"),
     path("outbox/<str:name>/", core_views.outbox_message, name="outbox_message"),
     path("", include("maillage.accounts.urls")),
+    path("", include("maillage.profiles.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

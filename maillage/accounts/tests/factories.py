@@ -30,6 +30,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
         model = Profile
 
     member = factory.SubFactory(UserFactory)
+    address = factory.Sequence(lambda n: f"membre-{n}")
     headline = factory.Faker("job")
     city = "Lyon"
     country = "France"
