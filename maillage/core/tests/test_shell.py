@@ -167,3 +167,29 @@ def test_admin_requires_two_factor_for_staff_when_enforced(settings):
     other = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(other)
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_change_the_signup_policy_in_the_admin():
+    from maillage.core.models import InstanceSettings, SignupMode
+
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    add = staff.post(
+        "/admin/core/instancesettings/add/",
+        {"name": "Réseau Ardoise", "tagline": "", "description": "",
+         "signup_mode": "domains", "signup_domains": "ardoise.fr"},
+    )
+    assert add.status_code == 302, add.content[:3000]
+    current = InstanceSettings.current()
+    assert current.name == "Réseau Ardoise"
+    assert current.signup_mode == SignupMode.DOMAINS
+    assert current.allowed_domains == ["ardoise.fr"]
+    assert staff.get("/admin/core/instancesettings/add/").status_code == 403  # one row only
+    row = InstanceSettings.objects.get()
+    staff.post(
+        f"/admin/core/instancesettings/{row.pk}/change/",
+        {"name": "Réseau Ardoise", "tagline": "", "description": "",
+         "signup_mode": "invitation", "signup_domains": ""},
+    )
+    assert InstanceSettings.current().signup_mode == SignupMode.INVITATION
+    assert InstanceSettings.objects.count() == 1
