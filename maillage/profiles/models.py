@@ -351,6 +351,9 @@ class ProfileView(models.Model):
         ]
         indexes = [models.Index(fields=["viewed", "-day"])]
 
+    def __str__(self) -> str:
+        return f"{self.viewer_id} → {self.viewed_id} ({self.day})"
+
 
 class WorkEmail(BaseModel):
     """A work address the member proved they receive mail at: "verified at @domain"."""
