@@ -35,18 +35,59 @@ def color_index(name: str) -> int:
     return int(hashlib.sha256(folded).hexdigest(), 16) % AVATAR_PALETTE_SIZE
 
 
+# Rendered size in CSS pixels (app.css), for the width/height attributes that reserve the space.
+AVATAR_PIXELS = {"xs": 24, "sm": 32, "md": 48, "lg": 72, "xl": 128}
+# Small avatars use the 96 px file; large ones the 400 px photo.
+AVATAR_LARGE_SIZES = {"lg", "xl"}
+
+
+def _loaded_profile(person):
+    """The person's profile if it is already in memory — never a query per avatar.
+
+    `User.profile` is a reverse one-to-one: reading it when not cached costs a query (and raises
+    when there is none). Selectors that list people load it with `select_related("profile")`
+    (or it is cached from `profile.member`); otherwise the avatar shows the initials.
+    """
+    state = getattr(person, "_state", None)
+    fields_cache = getattr(state, "fields_cache", None)
+    if not fields_cache:
+        return None
+    return fields_cache.get("profile")
+
+
+def avatar_photo_url(person, size: str = "md") -> str:
+    """The URL of the person's photo at the right size, or "" (no query)."""
+    profile = _loaded_profile(person)
+    if profile is None:
+        return ""
+    photo = getattr(profile, "photo", None)
+    small = getattr(profile, "photo_small", None)
+    preferred, fallback = (photo, small) if size in AVATAR_LARGE_SIZES else (small, photo)
+    chosen = preferred or fallback
+    if not chosen:
+        return ""
+    try:
+        return chosen.url
+    except ValueError:  # no file associated
+        return ""
+
+
 @register.simple_tag
 def avatar(person, size: str = "md") -> SafeString:
     """A round avatar: the photo when there is one, the initials on a name-derived color."""
     size = size if size in AVATAR_SIZES else "md"
     name = person.get_full_name() if hasattr(person, "get_full_name") else str(person)
     name = name or getattr(person, "email", "") or "?"
-    photo_url = getattr(person, "avatar_url", None)
+    photo_url = getattr(person, "avatar_url", None) or avatar_photo_url(person, size)
     if photo_url:
+        pixels = AVATAR_PIXELS[size]
         return format_html(
-            '<img class="avatar avatar--{}" src="{}" alt="" width="48" height="48">',
+            '<img class="avatar avatar--{}" src="{}" alt="" width="{}" height="{}" '
+            'loading="lazy" decoding="async">',
             size,
             photo_url,
+            pixels,
+            pixels,
         )
     return format_html(
         '<span class="avatar avatar--{} avatar--c{}" aria-hidden="true">{}</span>',
