@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
 from maillage.api.api import api
 from maillage.core import views as core_views
+from maillage.profiles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("home/", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("outbox/", core_views.outbox, name="outbox"),
     path("outbox/<str:name>/", core_views.outbox_message, name="outbox_message"),
     path("", include("maillage.accounts.urls")),
