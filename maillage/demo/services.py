@@ -18,14 +18,29 @@ from django.utils import timezone
 
 from maillage.accounts.models import User, fold_for_search
 from maillage.accounts.services import member_create_verified
-from maillage.profiles.models import Education, Position, Profile
+from maillage.profiles.models import (
+    AddressHistory,
+    Certification,
+    ContactEntry,
+    Education,
+    Position,
+    Profile,
+    ProfileLink,
+    ProfileSkill,
+    ProfileView,
+    Skill,
+    SpokenLanguage,
+    skill_key,
+)
+from maillage.profiles.profile_views import semi_private_label_join
+from maillage.profiles.selectors import SECTIONS
 from maillage.profiles.services import profile_ensure
 
 from . import DEMO_PASSWORD
+from .extras import ExtrasSpec, demo_profile_views, member_extras
 from .generate import AS_OF, MemberSpec, demo_member_specs
 
 DEFAULT_MEMBERS = 220
-
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ class DemoLoadResult:
     created: int
     positions: int
     education: int
+    skills: int = 0
+    views: int = 0
 
 
 def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
@@ -45,8 +62,18 @@ def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
         profiles = _profiles_sync(specs, users)
         positions = _positions_sync(specs, profiles)
         education = _education_sync(specs, profiles)
+        extras = [member_extras(spec, index) for index, spec in enumerate(specs)]
+        _profile_settings_sync(profiles, extras)
+        skills = _skills_sync(profiles, extras)
+        _children_sync(profiles, extras)
+        views = _views_sync(specs, users, profiles, extras)
     return DemoLoadResult(
-        members=len(specs), created=created, positions=positions, education=education
+        members=len(specs),
+        created=created,
+        positions=positions,
+        education=education,
+        skills=skills,
+        views=views,
     )
 
 
@@ -233,3 +260,175 @@ def _education_sync(specs: list[MemberSpec], profiles: list[Profile]) -> int:
         )
     Education.objects.bulk_create(to_create, batch_size=200)
     return sum(len(spec.education) for spec in specs)
+
+
+# --- Beyond the career: extras.py decides, these functions store ------------------------------
+
+
+def _profile_settings_sync(profiles: list[Profile], extras: list[ExtrasSpec]) -> None:
+    """Public address, browsing mode and section audiences."""
+    ids = [p.pk for p in profiles]
+    wanted = [e.address for e in extras]
+    # An address a non-demo member (or their old address) already holds stays theirs.
+    taken = set(
+        Profile.objects.filter(address__in=wanted)
+        .exclude(pk__in=ids)
+        .values_list("address", flat=True)
+    ) | set(
+        AddressHistory.objects.filter(address__in=wanted)
+        .exclude(profile_id__in=ids)
+        .values_list("address", flat=True)
+    )
+    moving = [
+        p
+        for p, e in zip(profiles, extras, strict=True)
+        if p.address != e.address and e.address not in taken
+    ]
+    if moving:
+        # Free the addresses first: two demo members may swap them (homonyms).
+        Profile.objects.filter(pk__in=[p.pk for p in moving]).update(address=None)
+    now = timezone.now()
+    fields = ["address", "browsing_mode", "updated_at"] + [f"{s}_audience" for s in SECTIONS]
+    for profile, extra in zip(profiles, extras, strict=True):
+        if extra.address not in taken:
+            profile.address = extra.address
+        profile.browsing_mode = extra.browsing_mode
+        for section in SECTIONS:
+            name = f"{section}_audience"
+            setattr(profile, name, extra.audiences.get(name, "public"))
+        profile.updated_at = now
+    Profile.objects.bulk_update(profiles, fields, batch_size=200)
+
+
+def _skills_sync(profiles: list[Profile], extras: list[ExtrasSpec]) -> int:
+    """Shared Skill rows (one per skill_key), then each member's list."""
+    names: dict[str, str] = {}
+    for extra in extras:
+        for name, _pinned in extra.skills:
+            names.setdefault(skill_key(name), name)
+    Skill.objects.bulk_create(
+        [Skill(name=name, key=key) for key, name in names.items()],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    skill_ids = dict(Skill.objects.filter(key__in=names).values_list("key", "pk"))
+    desired = {
+        profile.pk: [
+            {"skill_id": skill_ids[skill_key(name)], "position": i, "pinned": pinned}
+            for i, (name, pinned) in enumerate(extra.skills)
+        ]
+        for profile, extra in zip(profiles, extras, strict=True)
+    }
+    _replace_changed(ProfileSkill, profiles, desired, ("skill_id", "position", "pinned"))
+    return sum(len(rows) for rows in desired.values())
+
+
+def _children_sync(profiles: list[Profile], extras: list[ExtrasSpec]) -> None:
+    pairs = list(zip(profiles, extras, strict=True))
+    _replace_changed(
+        SpokenLanguage,
+        profiles,
+        {
+            p.pk: [
+                {"name": name, "proficiency": level, "position": i}
+                for i, (name, level) in enumerate(e.languages)
+            ]
+            for p, e in pairs
+        },
+        ("name", "proficiency", "position"),
+    )
+    _replace_changed(
+        Certification,
+        profiles,
+        {
+            p.pk: [
+                {
+                    "name": c.name,
+                    "authority": c.authority,
+                    "issued_on": c.issued_on,
+                    "expires_on": c.expires_on,
+                }
+                for c in e.certifications
+            ]
+            for p, e in pairs
+        },
+        ("name", "authority", "issued_on", "expires_on"),
+    )
+    _replace_changed(
+        ProfileLink,
+        profiles,
+        {
+            p.pk: [
+                {"kind": kind, "url": url, "label": label, "position": i}
+                for i, (kind, url, label) in enumerate(e.links)
+            ]
+            for p, e in pairs
+        },
+        ("kind", "url", "label", "position"),
+    )
+    _replace_changed(
+        ContactEntry,
+        profiles,
+        {
+            p.pk: [
+                {
+                    "kind": c.kind,
+                    "value": c.value,
+                    "label": c.label,
+                    "audience": c.audience,
+                    "position": i,
+                }
+                for i, c in enumerate(e.contacts)
+            ]
+            for p, e in pairs
+        },
+        ("kind", "value", "label", "audience", "position"),
+    )
+
+
+def _replace_changed(
+    model, profiles: list[Profile], desired: dict[int, list[dict]], fields
+) -> None:
+    """Rewrite a member's rows only when they differ from the wanted ones (ids stay otherwise)."""
+    current: dict[int, list[tuple]] = {}
+    for row in (
+        model.objects.filter(profile__in=profiles).order_by("pk").values_list("profile_id", *fields)
+    ):
+        current.setdefault(row[0], []).append(tuple(row[1:]))
+    changed = [
+        pk
+        for pk, rows in desired.items()
+        if current.get(pk, []) != [tuple(r[f] for f in fields) for r in rows]
+    ]
+    if not changed:
+        return
+    model.objects.filter(profile_id__in=changed).delete()
+    model.objects.bulk_create(
+        [model(profile_id=pk, **row) for pk in changed for row in desired[pk]], batch_size=500
+    )
+
+
+def _views_sync(
+    specs: list[MemberSpec], users: list[User], profiles: list[Profile], extras: list[ExtrasSpec]
+) -> int:
+    """A few views between demo members in the last weeks (one per viewer, profile and day)."""
+    rows = []
+    for viewer, viewed, day in demo_profile_views(specs, timezone.localdate()):
+        mode = extras[viewer].browsing_mode
+        label = ""
+        if mode == "semi":
+            spec = specs[viewer]
+            current = next((p for p in spec.positions if p.end_date is None), None)
+            organization = current.organization_name if current else ""
+            label = semi_private_label_join(spec.industry, organization)
+        rows.append(
+            ProfileView(
+                viewed=profiles[viewed],
+                viewer=users[viewer],
+                day=day,
+                mode=mode,
+                semi_private_label=label,
+            )
+        )
+    ProfileView.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)

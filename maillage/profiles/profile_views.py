@@ -38,6 +38,11 @@ def _clean_part(text: str) -> str:
     return " ".join((text or "").replace(LABEL_SEPARATOR, " ").split())[:_LABEL_PART_MAX]
 
 
+def semi_private_label_join(field: str, organization: str) -> str:
+    """The stored form of a semi-private label: "field|organization"."""
+    return f"{_clean_part(field)}{LABEL_SEPARATOR}{_clean_part(organization)}"
+
+
 def semi_private_label_parts(viewer: User) -> str:
     """ "field|organization" from the viewer's current position, stored with a semi-private view.
 
@@ -53,7 +58,7 @@ def semi_private_label_parts(viewer: User) -> str:
     )
     title, organization = current if current else ("", "")
     field = (profile.industry if profile is not None else "") or title
-    return f"{_clean_part(field)}{LABEL_SEPARATOR}{_clean_part(organization)}"
+    return semi_private_label_join(field, organization)
 
 
 def profile_view_record(*, viewer, profile: Profile) -> None:

@@ -8,13 +8,27 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from maillage.accounts.models import User
 from maillage.demo import DEMO_LOGINS, DEMO_PASSWORD
 from maillage.demo.catalog import EN_ORIGINS
+from maillage.demo.extras import member_extras
 from maillage.demo.generate import AS_OF, EMAIL_DOMAIN, FIXED_COUNT, demo_member_specs
-from maillage.profiles.models import Education, Position, Profile
+from maillage.profiles.models import (
+    BrowsingMode,
+    Certification,
+    ContactEntry,
+    Education,
+    Position,
+    Profile,
+    ProfileLink,
+    ProfileSkill,
+    ProfileView,
+    Skill,
+    SpokenLanguage,
+)
+from maillage.profiles.profile_views import profile_viewers_for_owner
 
 SMALL = 30
 CAMILLE = "camille.martin@demo.maillage.test"
@@ -36,6 +50,14 @@ def snapshot():
         "positions": sorted(Position.objects.values_list("public_id", flat=True)),
         "education": sorted(Education.objects.values_list("public_id", flat=True)),
         "addresses": sorted(EmailAddress.objects.values_list("pk", "email", "verified", "primary")),
+        "public_addresses": sorted(Profile.objects.values_list("pk", "address")),
+        "skills": sorted(Skill.objects.values_list("pk", "key")),
+        "profile_skills": sorted(ProfileSkill.objects.values_list("pk", "skill_id", "pinned")),
+        "languages": sorted(SpokenLanguage.objects.values_list("pk", "name", "proficiency")),
+        "certifications": sorted(Certification.objects.values_list("public_id", flat=True)),
+        "links": sorted(ProfileLink.objects.values_list("pk", "url")),
+        "contacts": sorted(ContactEntry.objects.values_list("pk", "value", "audience")),
+        "views": sorted(ProfileView.objects.values_list("pk", "viewer_id", "viewed_id", "day")),
     }
 
 
@@ -296,3 +318,134 @@ def test_output_lists_the_demo_logins_unless_quiet(capsys):
 
     call_command("demo", members=SMALL, quiet=True)
     assert capsys.readouterr().out == ""
+
+
+# --- Beyond the career: skills, languages, certifications, contact, modes, views --------------
+
+
+@pytest.mark.django_db
+def test_every_member_has_5_to_15_skills_from_shared_rows_and_at_most_3_pinned():
+    call_command("demo", verbosity=0)
+
+    counts = Profile.objects.filter(member__in=demo_members()).annotate(
+        n=Count("skills"), pinned=Count("skills", filter=Q(skills__pinned=True))
+    )
+    for profile in counts:
+        assert 5 <= profile.n <= 15, profile
+        assert profile.pinned <= 3, profile
+    assert any(p.pinned for p in counts)
+    # Skills are shared: far fewer Skill rows than members listing them.
+    assert Skill.objects.count() * 5 < ProfileSkill.objects.count()
+    python = Skill.objects.get(key="python")
+    assert python.holders.count() > 3
+
+
+@pytest.mark.django_db
+def test_languages_follow_the_members_language():
+    load()
+
+    for member in demo_members().select_related("profile"):
+        languages = dict(member.profile.languages.values_list("name", "proficiency"))
+        if member.language == "fr":
+            assert languages["Français"] == "native" and "Anglais" in languages, languages
+        else:
+            assert "English" in languages and "French" in languages, languages
+            assert "native" in languages.values()
+
+
+@pytest.mark.django_db
+def test_some_members_have_certifications_links_and_phones():
+    call_command("demo", verbosity=0)
+
+    names = set(Certification.objects.values_list("name", flat=True))
+    assert "PMP" in names and "Scrum Master certifié" in names
+    assert any(name.startswith("AWS Certified") for name in names)
+    assert (
+        Certification.objects.filter(
+            expires_on__isnull=False, expires_on__lt=F("issued_on")
+        ).count()
+        == 0
+    )
+    assert ProfileLink.objects.filter(kind__in=["website", "portfolio", "blog"]).exists()
+    assert ContactEntry.objects.filter(kind="phone").exists()
+    work_mails = ContactEntry.objects.filter(kind="email")
+    assert work_mails.count() > 150
+    assert all(v.endswith(".example") for v in work_mails.values_list("value", flat=True))
+    assert set(work_mails.values_list("audience", flat=True)) <= {"connections", "members"}
+
+
+@pytest.mark.django_db
+def test_every_member_has_a_unique_public_address():
+    load()
+
+    addresses = list(
+        Profile.objects.filter(member__in=demo_members()).values_list("address", flat=True)
+    )
+    assert None not in addresses and len(set(addresses)) == len(addresses)
+    assert User.objects.get(email=CAMILLE).profile.address == "camille-martin"
+    assert demo_members().get(email="jean.martin.2@demo.maillage.test").profile.address == (
+        "jean-martin-2"
+    )
+    assert User.objects.get(email=ADMIN).profile.address == "sandrine-morel-admin"
+
+
+@pytest.mark.django_db
+def test_a_demo_address_held_by_someone_else_is_left_to_them():
+    from maillage.accounts.tests.factories import ProfileFactory
+
+    ProfileFactory(address="camille-martin")
+
+    load()
+
+    camille = User.objects.get(email=CAMILLE).profile
+    assert camille.address and camille.address != "camille-martin"
+
+
+@pytest.mark.django_db
+def test_browsing_modes_and_section_audiences_vary():
+    call_command("demo", verbosity=0)
+
+    modes = Counter(
+        Profile.objects.filter(member__in=demo_members()).values_list("browsing_mode", flat=True)
+    )
+    assert modes["full"] > modes["semi"] > modes["private"] > 0
+    assert User.objects.get(email=CAMILLE).profile.browsing_mode == BrowsingMode.FULL
+    closed = Profile.objects.filter(member__in=demo_members()).exclude(
+        about_audience="public",
+        location_audience="public",
+        education_audience="public",
+        skills_audience="public",
+        languages_audience="public",
+        certifications_audience="public",
+        links_audience="public",
+    )
+    assert 3 <= closed.count() <= 60
+
+
+@pytest.mark.django_db
+def test_camille_has_recent_viewers_in_every_mode():
+    call_command("demo", verbosity=0)
+
+    camille = User.objects.get(email=CAMILLE).profile
+    rows = profile_viewers_for_owner(owner_profile=camille)
+
+    assert len(rows) >= 10
+    assert {r.kind for r in rows} >= {"full"}
+    assert any(r.kind != "full" for r in rows)
+    assert not ProfileView.objects.filter(viewer=F("viewed__member")).exists()
+
+
+def test_extras_do_not_change_with_the_network_size():
+    small, large = demo_member_specs(SMALL), demo_member_specs(60)
+    assert [member_extras(s, i) for i, s in enumerate(small)] == [
+        member_extras(s, i) for i, s in enumerate(large[:SMALL])
+    ]
+
+
+@pytest.mark.django_db
+def test_the_default_demo_stays_fast():
+    import time
+
+    started = time.monotonic()
+    call_command("demo", verbosity=0)
+    assert time.monotonic() - started < 10  # ~2.5 s on SQLite; generous for slow CI machines
