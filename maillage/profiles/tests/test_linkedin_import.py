@@ -598,3 +598,10 @@ def test_french_pages(member_client):
     response = member_client.get(IMPORT_URL, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
     assert '<html lang="fr"' in response.content.decode()
+
+
+def test_an_archive_with_empty_files_says_there_is_nothing_to_import(member_client):
+    upload(member_client, linkedin_archive(skills=[], positions=[]))
+    response = member_client.get(PREVIEW_URL)
+    assert response.status_code == 200
+    assert "Nothing to import" in response.content.decode()
