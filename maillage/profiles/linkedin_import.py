@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -656,8 +656,8 @@ def _read_positions(preview: ArchivePreview, rows: list[Row]) -> None:
         start = _parse_month(row, "Started On")
         end = _parse_month(row, "Finished On")
         _check_order(row, start, end)
-        if not (title or organization):
-            continue
+        if not (title and organization):
+            continue  # a position needs both (LinkedIn requires them too)
         if start is None:
             raise LinkedInImportError(
                 _("%(file)s, row %(row)d: the start date is missing.")
@@ -794,9 +794,29 @@ def preview_compare(preview: ArchivePreview, profile: Profile) -> ArchivePreview
     return preview
 
 
+def _section_limits() -> dict[str, int]:
+    """How many items a section may hold: the editing services' limits, so an import never
+    leaves a profile the editor itself would refuse."""
+    from . import services
+
+    return {
+        section: getattr(services, constant, default)
+        for section, constant, default in (
+            ("positions", "MAX_POSITIONS", 100),
+            ("education", "MAX_EDUCATION", 50),
+            ("skills", "MAX_SKILLS", 50),
+            ("languages", "MAX_LANGUAGES", 20),
+            ("certifications", "MAX_CERTIFICATIONS", 100),
+            ("links", "MAX_LINKS", 20),
+        )
+    }
+
+
 @dataclass
 class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
+    # Selected items left out because their section was full.
+    skipped: int = 0
 
     @property
     def total(self) -> int:
@@ -828,6 +848,10 @@ def linkedin_import_apply(
             ]
             for section in SECTION_TYPES
         }
+        for section, limit in _section_limits().items():
+            room = max(0, limit - getattr(profile, section).count())
+            result.skipped += max(0, len(chosen[section]) - room)
+            chosen[section] = chosen[section][:room]
 
         changed_fields = []
         for item in chosen["fields"]:
@@ -872,9 +896,7 @@ def linkedin_import_apply(
         if chosen["skills"]:
             next_position = _next_position(profile.skills)
             for item in chosen["skills"]:
-                skill, _created = Skill.objects.get_or_create(
-                    key=item.identity(), defaults={"name": item.name}
-                )
+                skill = _skill_for(item)
                 ProfileSkill.objects.create(profile=profile, skill=skill, position=next_position)
                 next_position += 1
                 count("skills")
@@ -912,6 +934,19 @@ def linkedin_import_apply(
                 next_position += 1
                 count("links")
     return result
+
+
+def _skill_for(item: SkillItem) -> Skill:
+    """The shared skill with this key, created when nobody lists it yet."""
+    key = item.identity()
+    existing = Skill.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():  # a savepoint: another member may create it at the same time
+            return Skill.objects.create(key=key, name=item.name)
+    except IntegrityError:
+        return Skill.objects.get(key=key)
 
 
 def _next_position(manager) -> int:

@@ -65,6 +65,8 @@ def import_upload(request):
                 preview = archive_read(form.cleaned_data["archive"])
             except LinkedInImportError as error:
                 form.add_error("archive", error.message)
+                # A confirmation after a failed upload must not apply an older archive.
+                request.session.pop(SESSION_KEY, None)
             else:
                 request.session[SESSION_KEY] = {
                     "member": str(request.user.pk),
@@ -127,8 +129,18 @@ def import_preview(request):
                 )
                 % {"count": result.total},
             )
-        else:
+        elif not result.skipped:
             messages.info(request, _("Nothing was added: your profile already had it all."))
+        if result.skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d item was not added: its section of your profile is full.",
+                    "%(count)d items were not added: their sections of your profile are full.",
+                    result.skipped,
+                )
+                % {"count": result.skipped},
+            )
         return redirect(_edit_url())
 
     preview_compare(preview, profile)

@@ -605,3 +605,30 @@ def test_an_archive_with_empty_files_says_there_is_nothing_to_import(member_clie
     response = member_client.get(PREVIEW_URL)
     assert response.status_code == 200
     assert "Nothing to import" in response.content.decode()
+
+
+def test_section_limits_are_kept(monkeypatch):
+    from maillage.profiles import services
+
+    monkeypatch.setattr(services, "MAX_SKILLS", 2, raising=False)
+    profile = ProfileFactory()
+    preview = read(linkedin_archive(skills=["A", "B", "C", "D"]))
+    result = linkedin_import_apply(
+        profile=profile, preview=preview, selected_keys=all_keys(preview)
+    )
+    assert result.counts["skills"] == 2
+    assert result.skipped == 2
+    assert profile.skills.count() == 2
+
+
+def test_positions_need_a_title_and_an_organization():
+    preview = read(
+        linkedin_archive(
+            positions=[
+                {"Company Name": "Acme", "Title": "", "Started On": "2020"},
+                {"Company Name": "", "Title": "Dev", "Started On": "2020"},
+                {"Company Name": "Acme", "Title": "Dev", "Started On": "2020"},
+            ]
+        )
+    )
+    assert [(p.title, p.organization) for p in preview.positions] == [("Dev", "Acme")]
