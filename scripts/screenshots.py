@@ -53,7 +53,21 @@ PAGES = [
     ("network", "/network/", True),
     ("404", "/this-page-does-not-exist/", True),
     ("2fa", "/accounts/2fa/", True),
+    # Profile pages: one's own, another member's, and the same one as an anonymous visitor.
+    # "{other}" is another demo member's public address (see other_member_address()).
+    ("profile", "/in/me/", True),
+    ("profile-other", "/in/{other}/", True),
+    ("profile-public", "/in/{other}/", False),
 ]
+
+# Used when the address cannot be looked up (a server started elsewhere, with --base-url).
+FALLBACK_OTHER_ADDRESS = "jean-martin"
+OTHER_ADDRESS_CODE = """
+from maillage.profiles.models import Profile
+p = (Profile.objects.filter(public_page=True, address__isnull=False, positions__isnull=False)
+     .exclude(member__email__in=%r).exclude(about="").order_by("pk").first())
+print(p.address if p else "")
+"""
 
 
 def log(message: str) -> None:
@@ -127,6 +141,16 @@ def wait_healthy(base_url: str, proc: subprocess.Popen, timeout: float = 600) ->
             pass
         time.sleep(0.5)
     return False
+
+
+def other_member_address(env: dict[str, str] | None, own_email: str) -> str:
+    """A member with a public page other than the one we log in as, for the profile shots."""
+    if env is not None:
+        result = manage("shell", "-c", OTHER_ADDRESS_CODE % ([own_email],), env=env)
+        address = result.stdout.strip().splitlines()[-1:] if result.returncode == 0 else []
+        if address and address[0]:
+            return address[0]
+    return FALLBACK_OTHER_ADDRESS
 
 
 def launch(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str, tuple[str, str]]:
@@ -206,11 +230,18 @@ def shoot(page, base_url: str, path: str, target: Path) -> None:
     log(f"saved {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
 
 
-def take_all(base_url: str, credentials: tuple[str, str], out: Path, only: set[str]) -> int:
+def take_all(
+    base_url: str,
+    credentials: tuple[str, str],
+    out: Path,
+    only: set[str],
+    other_address: str = FALLBACK_OTHER_ADDRESS,
+) -> int:
     from playwright.sync_api import sync_playwright
 
-    visitor_pages = [(n, p) for n, p, member in PAGES if not member and (not only or n in only)]
-    member_pages = [(n, p) for n, p, member in PAGES if member and (not only or n in only)]
+    pages = [(n, p.replace("{other}", other_address), member) for n, p, member in PAGES]
+    visitor_pages = [(n, p) for n, p, member in pages if not member and (not only or n in only)]
+    member_pages = [(n, p) for n, p, member in pages if member and (not only or n in only)]
     count = 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -248,6 +279,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="Comma-separated page names to take.")
     parser.add_argument("--base-url", default="", help="Use a running server instead.")
     parser.add_argument("--login", default="", help="E-mail:password with --base-url.")
+    parser.add_argument("--other", default="", help="Another member's address (profile shots).")
     options = parser.parse_args()
     only = {name.strip() for name in options.only.split(",") if name.strip()}
     out: Path = options.out.resolve()
@@ -261,7 +293,13 @@ def main() -> None:
             email, _sep, password = options.login.partition(":")
         else:
             email, password = DEMO_LOGINS[0]["email"], DEMO_LOGINS[0]["password"]
-        count = take_all(options.base_url.rstrip("/"), (email, password), out, only)
+        count = take_all(
+            options.base_url.rstrip("/"),
+            (email, password),
+            out,
+            only,
+            options.other or FALLBACK_OTHER_ADDRESS,
+        )
         log(f"{count} screenshots in {out}")
         return
 
@@ -271,7 +309,10 @@ def main() -> None:
     try:
         proc, base_url, credentials = launch(data_dir, log_path)
         log(f"Maillage is up at {base_url}, logging in as {credentials[0]}")
-        count = take_all(base_url, credentials, out, only)
+        env = {**os.environ, "MAILLAGE_DATA_DIR": str(data_dir)}
+        env.pop("MAILLAGE_ENV", None)
+        other = options.other or other_member_address(env, credentials[0])
+        count = take_all(base_url, credentials, out, only, other)
         log(f"{count} screenshots in {out}")
     finally:
         if proc is not None:
