@@ -53,6 +53,7 @@ class ImageUploadForm(forms.Form):
 KINDS = {
     "photo": {
         "label": gettext_lazy("Profile photo"),
+        "field_label": gettext_lazy("New photo"),
         "set": profile_photo_set,
         "remove": profile_photo_remove,
         "saved": gettext_lazy("Your photo has been updated."),
@@ -60,6 +61,7 @@ KINDS = {
     },
     "cover": {
         "label": gettext_lazy("Cover image"),
+        "field_label": gettext_lazy("New cover image"),
         "set": profile_cover_set,
         "remove": profile_cover_remove,
         "saved": gettext_lazy("Your cover image has been updated."),
@@ -81,8 +83,15 @@ def _first_url(*names: str, **kwargs) -> str | None:
 def _profile_links(profile: Profile) -> dict[str, str | None]:
     public = None
     if profile.address:
-        public = _first_url("profile_detail", "profile_page", address=profile.address)
+        public = _first_url("profile", "profile_detail", address=profile.address)
     return {"edit_url": _first_url("profile_edit"), "profile_url": public}
+
+
+def _own_profile(request: HttpRequest) -> Profile:
+    profile = profile_ensure(member=request.user)
+    # Also caches it as request.user.profile, so the top bar's avatar shows the photo here.
+    profile.member = request.user
+    return profile
 
 
 def _has_image(profile: Profile, kind: str) -> bool:
@@ -91,10 +100,10 @@ def _has_image(profile: Profile, kind: str) -> bool:
 
 def _media_page(request: HttpRequest, kind: str) -> HttpResponse:
     spec = KINDS[kind]
-    profile = profile_ensure(member=request.user)
+    profile = _own_profile(request)
     status = 200
     if request.method == "POST":
-        form = ImageUploadForm(request.POST, request.FILES, label=spec["label"])
+        form = ImageUploadForm(request.POST, request.FILES, label=spec["field_label"])
         if form.is_valid():
             try:
                 spec["set"](profile=profile, upload=form.cleaned_data["image"])
@@ -105,7 +114,7 @@ def _media_page(request: HttpRequest, kind: str) -> HttpResponse:
                 return redirect(f"profile_{kind}")
         status = 400
     else:
-        form = ImageUploadForm(label=spec["label"])
+        form = ImageUploadForm(label=spec["field_label"])
     context = {
         "kind": kind,
         "label": spec["label"],

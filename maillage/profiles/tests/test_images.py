@@ -494,3 +494,14 @@ def test_avatar_through_profile_member(django_assert_num_queries):
     with django_assert_num_queries(0):
         html = render_avatar(loaded.member, "lg")
     assert "<img" in html
+
+
+def test_my_photo_page_shows_my_photo_in_the_top_bar(
+    member_client, django_capture_on_commit_callbacks
+):
+    client, profile = member_client
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("profile_photo"), {"image": upload(encode(picture(), "PNG"))})
+    profile.refresh_from_db()
+    html = client.get(reverse("profile_photo")).content.decode()
+    assert profile.photo_small.url in html
