@@ -18,7 +18,13 @@ from .profile_views import RETENTION_DAYS, profile_set_browsing_mode, profile_vi
 from .services import profile_ensure
 from .work_email import MAX_WORK_EMAILS, TOKEN_MAX_AGE, LinkProblem
 
-# What each browsing mode means for the people whose profiles you visit.
+# Short names that fit beside a radio button on a phone, and what each mode means for the
+# people whose profiles you visit.
+MODE_LABELS = {
+    BrowsingMode.FULL: gettext_lazy("Your name and headline"),
+    BrowsingMode.SEMI_PRIVATE: gettext_lazy("Job and organization only"),
+    BrowsingMode.PRIVATE: gettext_lazy("Private mode"),
+}
 MODE_EXPLANATIONS = {
     BrowsingMode.FULL: gettext_lazy(
         "Members whose profile you view see your name, photo and headline. You see who viewed yours."
@@ -42,7 +48,11 @@ class WorkEmailForm(forms.Form):
         label=gettext_lazy("Work e-mail"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "name@company.com"}),
-        help_text=gettext_lazy("The address your employer gave you. We send it a link to confirm."),
+        help_text=gettext_lazy(
+            "The address your employer gave you; we send it a link to confirm. Personal "
+            "mailboxes such as Gmail, Outlook or Orange can't be used: they say nothing about "
+            "where you work."
+        ),
     )
 
     def __init__(self, *args, member, **kwargs):
@@ -66,11 +76,11 @@ def profile_viewers(request: HttpRequest) -> HttpResponse:
     modes = [
         {
             "value": value,
-            "label": label,
+            "label": MODE_LABELS[value],
             "explanation": MODE_EXPLANATIONS[value],
             "checked": value == profile.browsing_mode,
         }
-        for value, label in BrowsingMode.choices
+        for value in BrowsingMode.values
     ]
     return render(
         request,
