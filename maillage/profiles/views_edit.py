@@ -249,6 +249,12 @@ def _card(profile: Profile, section: Section, **state) -> dict:
             card["form"] = SkillForm(auto_id="id_skills_%s")
         card["form_action"] = reverse("profile_edit_add", args=["skills"])
     card.update(state)
+    form = card["form"]
+    if state.get("editing") and form is not None and not form.errors:
+        # The form just opened: put the cursor in its first field (htmx honours autofocus too).
+        first = next(iter(form.fields.values()), None)
+        if first is not None:
+            first.widget.attrs["autofocus"] = True
     return card
 
 
