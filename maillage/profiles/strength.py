@@ -44,7 +44,7 @@ NEXT_STEP_ORDER = (
 LEVELS = (
     (100, "all_star", _("All-star")),
     (80, "expert", _("Expert")),
-    (55, "advanced", _("Advanced")),
+    (50, "advanced", _("Advanced")),
     (30, "intermediate", _("Intermediate")),
     (0, "beginner", _("Beginner")),
 )
