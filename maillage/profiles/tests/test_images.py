@@ -368,7 +368,7 @@ def test_upload_through_the_page(member_client, media_root):
     assert not profile.photo
 
 
-@pytest.mark.parametrize("label", ["svg", "text renamed .jpg", "bomb", "zero bytes"])
+@pytest.mark.parametrize("label", list(BAD_FILES))
 def test_refused_upload_through_the_page_shows_the_message(member_client, media_root, label):
     client, profile = member_client
     before = Profile.objects.values().get(pk=profile.pk)
@@ -505,3 +505,23 @@ def test_my_photo_page_shows_my_photo_in_the_top_bar(
     profile.refresh_from_db()
     html = client.get(reverse("profile_photo")).content.decode()
     assert profile.photo_small.url in html
+
+
+def test_over_size_upload_through_the_page(member_client, media_root):
+    client, profile = member_client
+    before = Profile.objects.values().get(pk=profile.pk)
+    data = encode(picture(), "PNG") + b"\0" * (11 * 1024 * 1024)
+    response = client.post(
+        reverse("profile_cover"), {"image": upload(data, "big.png")}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "larger than 10 MB" in response.content.decode()
+    assert Profile.objects.values().get(pk=profile.pk) == before
+    assert media_files(media_root) == []
+
+
+def test_no_file_chosen(member_client):
+    client, _profile = member_client
+    response = client.post(reverse("profile_photo"), {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Choose an image to upload." in response.content.decode()
