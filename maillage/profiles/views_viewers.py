@@ -133,7 +133,13 @@ def work_email_remove(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def work_email_resend(request: HttpRequest, public_id) -> HttpResponse:
-    sent = work_emails.work_email_resend(member=request.user, public_id=public_id, request=request)
+    try:
+        sent = work_emails.work_email_resend(
+            member=request.user, public_id=public_id, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("work_email")
     if sent is not None:
         messages.success(
             request, _("We sent a new confirmation link to %(email)s.") % {"email": sent.email}

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -26,6 +27,9 @@ from maillage.core.tasks import enqueue_on_commit, send_email
 from .models import WorkEmail
 
 MAX_WORK_EMAILS = 3
+# Confirmation mails a member may trigger in an hour (adding, resending): enough for typos,
+# too few to use this instance to flood someone's mailbox.
+MAX_MAILS_PER_HOUR = 5
 TOKEN_SALT = "maillage.profiles.work_email"  # noqa: S105 (a namespace, not a secret)
 TOKEN_MAX_AGE = 3 * 24 * 3600  # seconds
 
@@ -139,9 +143,28 @@ def work_email_check_link(*, member: User, token: str) -> LinkCheck:
 # --- Services ---------------------------------------------------------------------------------
 
 
+def _mail_allowed(member: User) -> bool:
+    key = f"profiles:work-email-mails:{member.pk}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) <= MAX_MAILS_PER_HOUR
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(key, 1, 3600)
+        return True
+
+
+def _too_many_mails() -> ValidationError:
+    return ValidationError(
+        _("You asked for many confirmation e-mails in a short time. Try again in an hour."),
+        code="throttled",
+    )
+
+
 def _send_confirmation(*, work_email: WorkEmail, request) -> None:
     """Render the mail now, in the member's language; the worker delivers it after commit."""
     member = work_email.member
+    if not _mail_allowed(member):
+        raise _too_many_mails()
     link = request.build_absolute_uri(
         reverse("work_email_confirm", kwargs={"token": work_email_token(work_email)})
     )
@@ -181,7 +204,10 @@ def work_email_add(*, member: User, email: str, request) -> WorkEmail:
 
 
 def work_email_resend(*, member: User, public_id, request) -> WorkEmail | None:
-    """Send the confirmation link again, for an address of this member not yet verified."""
+    """Send the confirmation link again, for an address of this member not yet verified.
+
+    Raises ValidationError when the member asked for too many mails this hour.
+    """
     work_email = WorkEmail.objects.filter(
         member=member, public_id=public_id, verified_at__isnull=True
     ).first()

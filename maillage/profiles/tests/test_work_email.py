@@ -249,3 +249,17 @@ def test_verified_domains_and_the_badge_template():
     html = render_to_string("profiles/work_email/_badge.html", {"domains": domains})
     assert html.count("Verified at @") == 2
     assert render_to_string("profiles/work_email/_badge.html", {"domains": []}).strip() == ""
+
+
+def test_confirmation_mails_are_throttled(client, me, django_capture_on_commit_callbacks):
+    row = WorkEmail.objects.create(member=me, email="m@acme.example", domain="acme.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(7):
+            client.post(reverse("work_email_resend", args=[row.public_id]))
+    assert len(mail.outbox) == 5
+
+    response = add(client, "n@other.example", django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400 and "Try again in an hour" in response.content.decode()
+    assert not WorkEmail.objects.filter(email="n@other.example").exists()
+    assert len(mail.outbox) == 5
