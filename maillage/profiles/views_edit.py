@@ -232,6 +232,7 @@ def _card(profile: Profile, section: Section, **state) -> dict:
         "confirm": None,
         "message": "",
         "saved": False,
+        "deleted": False,
     }
     if section.audience:
         card["audience_label"] = section.audience_label or _("Who can see this")
@@ -449,7 +450,7 @@ def profile_edit_delete(request: HttpRequest, section: str, key: str) -> HttpRes
     item = _item(profile, section_, key)
     if request.method == "POST":
         section_.delete(**{section_.kwarg: item})
-        return _done(request, profile, section_)
+        return _done(request, profile, section_, deleted=True)
     card = _card(
         profile,
         section_,

@@ -119,3 +119,48 @@ def test_delete_asks_for_confirmation(live_server, new_page):
     page.locator("#section-experience").get_by_role("link", name="Delete Old job").click()
     expect(page.locator("#section-experience")).not_to_contain_text("Old job")
     assert Position.objects.filter(profile=profile).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_everything_works_without_javascript(live_server, browser):
+    member = UserFactory(language="en")
+    profile = ProfileFactory(member=member)
+    context = browser.new_context(locale="en-US", java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    try:
+        context.add_cookies([logged_in_context_cookie(member, live_server.url)])
+        page = context.new_page()
+        page.goto(live_server.url + "/profile/edit/")
+        # "Add" is a plain link to a full page with the form open in its card.
+        page.locator("#section-experience").get_by_role("link", name="Add a position").click()
+        assert page.url.endswith("/profile/edit/experience/add/")
+        form = page.locator("#section-experience form.edit-form")
+        form.locator("input[name=title]").fill("Analyst")
+        form.locator("input[name=organization_name]").fill("Acme")
+        form.locator("input[name=start_date]").fill("2022-05")
+        form.locator("input[name=end_date]").fill("2021-01")
+        form.get_by_role("button", name="Save").click()
+        # Refused, next to the field, with the input kept.
+        expect(page.locator("#id_experience_new_end_date_error")).to_be_visible()
+        expect(page.locator("#id_experience_new_organization_name")).to_have_value("Acme")
+        assert not Position.objects.exists()
+        page.locator("#id_experience_new_end_date").fill("2023-01")
+        page.locator("#section-experience form.edit-form").get_by_role(
+            "button", name="Save"
+        ).click()
+        assert page.url.endswith("/profile/edit/#section-experience")
+        expect(page.locator("#section-experience")).to_contain_text("Acme")
+        # The audience select has its own submit button.
+        page.locator("#section-experience select[name=audience]").select_option("members")
+        page.locator("#section-experience").get_by_role("button", name="Save").click()
+        profile.refresh_from_db()
+        assert profile.experience_audience == "members"
+        # Delete goes through a confirmation page.
+        page.locator("#section-experience").get_by_role("link", name="Delete Analyst").click()
+        expect(page.locator("#section-experience")).to_contain_text("Delete “Analyst — Acme”?")
+        assert Position.objects.count() == 1
+        page.locator("#section-experience").get_by_role("button", name="Delete").click()
+        assert page.url.endswith("/profile/edit/#section-experience")
+        assert Position.objects.count() == 0
+    finally:
+        context.close()
