@@ -84,7 +84,9 @@ class PositionForm(forms.Form):
     start_date = MonthField(label=_("Start month"))
     is_current = forms.BooleanField(label=_("I currently work here"), required=False)
     end_date = MonthField(
-        label=_("End month"), required=False, help_text=_("Leave empty if you still work here.")
+        label=_("End month"),
+        required=False,
+        help_text=_("Needed unless you tick “I currently work here”."),
     )
     description = forms.CharField(
         label=_("Description"),
