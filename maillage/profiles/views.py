@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from .models import AddressHistory, Position, Profile
+from .profile_views import profile_view_record
 from .selectors import (
     SECTIONS,
     ProfileForViewer,
@@ -316,6 +317,9 @@ def profile_page(request: HttpRequest, address: str) -> HttpResponse:
 
     view = profile_for_viewer(viewer, profile)
     owner_mode = view.is_owner and preview is None
+    if preview is None:
+        # "Who viewed my profile": the service skips visitors and the owner.
+        profile_view_record(viewer=request.user, profile=profile)
     context = {
         "profile": profile,
         "view": view,

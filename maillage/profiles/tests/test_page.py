@@ -220,6 +220,22 @@ def test_avatar_menu_and_home_link_to_the_profile(client):
     assert f'href="/in/{profile.address}/"' in html
 
 
+def test_a_members_visit_is_recorded_for_who_viewed(client):
+    from maillage.profiles.models import ProfileView
+
+    profile = ProfileFactory()
+    page(client, profile)  # a visitor: not recorded
+    client.force_login(profile.member)
+    page(client, profile)  # the owner: not recorded
+    page(client, profile, "?view_as=member")  # a preview: not recorded
+    assert not ProfileView.objects.exists()
+    viewer = UserFactory()
+    client.force_login(viewer)
+    page(client, profile)
+    page(client, profile)
+    assert list(ProfileView.objects.values_list("viewer_id", flat=True)) == [viewer.pk]
+
+
 # --- Previews -------------------------------------------------------------------------------
 
 
@@ -410,9 +426,10 @@ def fill(profile, n: int) -> None:
         )
 
 
-# session + member, the profile, its seven lists; members also load the anonymous view for the
-# search-engine head (seven lists again). Constant whatever the number of items.
-PAGE_QUERIES = {"owner": 17, "member": 17, "anonymous": 8}
+# Session + member, the profile, its seven lists; members also load the anonymous view for the
+# search-engine head (seven lists again); another member's visit is recorded for "who viewed my
+# profile" (their own profile, one insert). Constant whatever the number of items.
+PAGE_QUERIES = {"owner": 17, "member": 19, "anonymous": 8}
 
 
 @pytest.mark.parametrize("who", ["owner", "member", "anonymous"])
