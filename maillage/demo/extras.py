@@ -178,6 +178,7 @@ class ExtrasSpec:
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, url, label)
     contacts: list[ContactSpec] = field(default_factory=list)
     audiences: dict[str, str] = field(default_factory=dict)  # "<section>_audience" → value
+    work_email: str = ""  # verified: "Verified at @domain" on the profile
 
 
 def organization_domain(name: str) -> str:
@@ -339,8 +340,17 @@ def member_extras(spec: MemberSpec, index: int) -> ExtrasSpec:
                                    "certifications", "links"), k=rng.randint(1, 3)):  # fmt: skip
             audiences[f"{section}_audience"] = rng.choice((MEMBERS, MEMBERS, CONNECTIONS, ONLY_ME))
 
+    # A verified work address for some of those with an employer (Camille always).
+    work_email = ""
+    employer_mail = next(
+        (c.value for c in contacts if c.kind == "email" and c.label != "Contact"), ""
+    )
+    if employer_mail and (is_camille or rng.random() < 0.4):
+        work_email = employer_mail
+
     return ExtrasSpec(
         address=demo_address(spec),
+        work_email=work_email,
         browsing_mode=mode,
         skills=skills,
         languages=languages,

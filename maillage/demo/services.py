@@ -30,6 +30,7 @@ from maillage.profiles.models import (
     ProfileView,
     Skill,
     SpokenLanguage,
+    WorkEmail,
     skill_key,
 )
 from maillage.profiles.profile_views import semi_private_label_join
@@ -67,6 +68,7 @@ def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
         skills = _skills_sync(profiles, extras)
         _children_sync(profiles, extras)
         views = _views_sync(specs, users, profiles, extras)
+        _work_emails_sync(users, extras)
     return DemoLoadResult(
         members=len(specs),
         created=created,
@@ -432,3 +434,22 @@ def _views_sync(
         )
     ProfileView.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
+
+
+def _work_emails_sync(users: list[User], extras: list[ExtrasSpec]) -> None:
+    """Verified work addresses (fictional `.example` domains), so some profiles show the badge."""
+    verified_at = datetime.combine(AS_OF, time(10, 0), tzinfo=UTC)
+    rows = [
+        WorkEmail(
+            member=user,
+            email=extra.work_email,
+            domain=extra.work_email.rsplit("@", 1)[1],
+            verified_at=verified_at,
+        )
+        for user, extra in zip(users, extras, strict=True)
+        if extra.work_email
+    ]
+    WorkEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    WorkEmail.objects.filter(
+        member__in=users, email__in=[r.email for r in rows], verified_at__isnull=True
+    ).update(verified_at=verified_at)

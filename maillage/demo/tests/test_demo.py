@@ -27,6 +27,7 @@ from maillage.profiles.models import (
     ProfileView,
     Skill,
     SpokenLanguage,
+    WorkEmail,
 )
 from maillage.profiles.profile_views import profile_viewers_for_owner
 
@@ -58,6 +59,7 @@ def snapshot():
         "links": sorted(ProfileLink.objects.values_list("pk", "url")),
         "contacts": sorted(ContactEntry.objects.values_list("pk", "value", "audience")),
         "views": sorted(ProfileView.objects.values_list("pk", "viewer_id", "viewed_id", "day")),
+        "work_emails": sorted(WorkEmail.objects.values_list("public_id", "verified_at")),
     }
 
 
@@ -449,3 +451,15 @@ def test_the_default_demo_stays_fast():
     started = time.monotonic()
     call_command("demo", verbosity=0)
     assert time.monotonic() - started < 10  # ~2.5 s on SQLite; generous for slow CI machines
+
+
+@pytest.mark.django_db
+def test_some_members_have_a_verified_work_email():
+    from maillage.profiles.work_email import verified_work_domains
+
+    load()
+
+    camille = User.objects.get(email=CAMILLE)
+    assert verified_work_domains(camille) == ["nexalys.example"]
+    assert 3 <= WorkEmail.objects.filter(verified_at__isnull=False).count() < SMALL
+    assert not WorkEmail.objects.exclude(domain__endswith=".example").exists()
