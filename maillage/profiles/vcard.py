@@ -45,7 +45,7 @@ def fold(line: str) -> str:
     return CRLF.join(out)
 
 
-def _lines(view: ProfileForViewer, *, page_url: str) -> Iterable[str]:
+def _lines(view: ProfileForViewer, *, page_url: str, photo_url: str) -> Iterable[str]:
     member = view.member
     profile = view.profile
     yield "BEGIN:VCARD"
@@ -61,16 +61,16 @@ def _lines(view: ProfileForViewer, *, page_url: str) -> Iterable[str]:
             "", "", "", profile.city, profile.region, "", profile.country
         )
     for entry in view.contacts:
-        label = f";LABEL={_param(entry.label)}" if entry.kind == ContactKind.ADDRESS else ""
         if entry.kind == ContactKind.EMAIL:
             yield "EMAIL:" + escape_text(entry.value)
         elif entry.kind == ContactKind.PHONE:
             yield "TEL;TYPE=voice:" + escape_text(entry.value)
         elif entry.kind == ContactKind.ADDRESS:
             # A free-text address: the whole of it as the street component.
-            yield f"ADR{label if entry.label else ''}:" + structured(
-                "", "", entry.value, "", "", "", ""
-            )
+            yield "ADR:" + structured("", "", entry.value, "", "", "", "")
+    if photo_url:
+        # The photo goes with the name: whoever may see the profile sees it.
+        yield "PHOTO:" + escape_uri(photo_url)
     yield "URL:" + escape_uri(page_url)
     for link in view.links:
         yield "URL:" + escape_uri(link.url)
@@ -78,15 +78,10 @@ def _lines(view: ProfileForViewer, *, page_url: str) -> Iterable[str]:
     yield "END:VCARD"
 
 
-def _param(value: str) -> str:
-    """A quoted parameter value: no quotes or line breaks inside (RFC 6868 kept simple)."""
-    cleaned = "".join(ch for ch in value if ch not in '"\r\n')
-    return f'"{cleaned}"'
-
-
-def vcard_for(view: ProfileForViewer, *, page_url: str) -> str:
+def vcard_for(view: ProfileForViewer, *, page_url: str, photo_url: str = "") -> str:
     """The vCard text for `view` (what one viewer may see); `page_url` is the profile page."""
-    return "".join(fold(line) + CRLF for line in _lines(view, page_url=page_url))
+    lines = _lines(view, page_url=page_url, photo_url=photo_url)
+    return "".join(fold(line) + CRLF for line in lines)
 
 
 def vcard_filename(view: ProfileForViewer) -> str:

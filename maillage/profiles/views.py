@@ -400,7 +400,7 @@ def profile_vcard(request: HttpRequest, address: str) -> HttpResponse:
     if not profile_visible_to(viewer, profile):
         raise Http404
     view = profile_for_viewer(viewer, profile)
-    body = vcard_for(view, page_url=absolute_url(_page_url(profile)))
+    body = vcard_for(view, page_url=absolute_url(_page_url(profile)), photo_url=photo_url(profile))
     response = HttpResponse(body, content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{vcard_filename(view)}"'
     response["X-Content-Type-Options"] = "nosniff"
