@@ -194,11 +194,17 @@ def profile_update_intro(
     country = _text(errors, "country", country, 100)
     errors.raise_if_any()
     member = profile.member
+    name_changed = (member.first_name, member.last_name) != (first_name, last_name)
     member.first_name, member.last_name = first_name, last_name
     member.save(update_fields=["first_name", "last_name"])
     profile.headline, profile.industry = headline, industry
     profile.city, profile.region, profile.country = city, region, country
     profile.save(update_fields=["headline", "industry", "city", "region", "country", "updated_at"])
+    if name_changed and profile.photo_hash:
+        # Taking someone's name while keeping their photo is the other half of the signal.
+        from .impersonation import impersonation_check
+
+        impersonation_check(profile=profile)
     return profile
 
 

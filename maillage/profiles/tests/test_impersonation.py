@@ -228,3 +228,19 @@ def test_unknown_action_changes_nothing(flag):
 def test_review_service_needs_staff(flag):
     with pytest.raises(PermissionError):
         impersonation_flag_review(flag=flag, reviewer=UserFactory(), confirmed=True)
+
+
+def test_taking_a_members_name_through_the_editor_raises_a_flag():
+    from maillage.profiles.services import profile_update_intro
+
+    original = member(days_ago=100)
+    profile_photo_set(profile=original, upload=as_upload(face()))
+    other = member(first="Alex", last="Petit")
+    profile_photo_set(profile=other, upload=as_upload(face()))
+    assert not ImpersonationFlag.objects.exists()
+    profile_update_intro(
+        profile=other, first_name="Camille", last_name="Durand", headline="",
+        industry="", city="", region="", country="",
+    )
+    flag = ImpersonationFlag.objects.get()
+    assert (flag.suspect, flag.original) == (other, original)
