@@ -146,13 +146,39 @@ def profile_for_viewer(viewer: Viewer, profile: Profile) -> ProfileForViewer:
         result.certifications = list(profile.certifications.all())
     if "links" in visible:
         result.links = list(profile.links.all())
-    contacts = list(profile.contacts.all()) if (viewer_id is not None or profile.public_page) else []
+    contacts = (
+        list(profile.contacts.all()) if (viewer_id is not None or profile.public_page) else []
+    )
     result.contacts = [
         entry
         for entry in contacts
         if audience.can_view_audience(viewer, owner_id=profile.member_id, audience=entry.audience)
     ]
     return result
+
+
+def profile_public_part(view: ProfileForViewer) -> ProfileForViewer:
+    """What visitors see, cut from a member's view without loading anything again.
+
+    Audiences are nested (public ⊂ members ⊂ connections ⊂ only me) and a member who sees the
+    profile at all is not blocked, so everything public is already in any member's view.
+    """
+    profile = view.profile
+    public = frozenset(s for s in SECTIONS if section_visible_to(None, profile, s))
+    return ProfileForViewer(
+        profile=profile,
+        is_owner=False,
+        visible_sections=public,
+        positions=view.positions if "experience" in public else [],
+        education=view.education if "education" in public else [],
+        skills=view.skills if "skills" in public else [],
+        languages=view.languages if "languages" in public else [],
+        certifications=view.certifications if "certifications" in public else [],
+        links=view.links if "links" in public else [],
+        contacts=[
+            c for c in view.contacts if profile.public_page and c.audience == Audience.PUBLIC
+        ],
+    )
 
 
 def public_profiles_for_sitemap():
@@ -171,6 +197,7 @@ __all__ = [
     "profile_by_address",
     "profile_card_for",
     "profile_for_viewer",
+    "profile_public_part",
     "profile_visible_to",
     "public_profiles_for_sitemap",
     "section_visible_to",

@@ -26,16 +26,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from .models import AddressHistory, Position, Profile
-from .profile_views import profile_view_record
+from .profile_views import profile_view_record, profile_views_count
 from .selectors import (
     SECTIONS,
     ProfileForViewer,
     profile_by_address,
     profile_for_viewer,
+    profile_public_part,
     profile_visible_to,
 )
 from .strength import strength_for_owner
 from .vcard import vcard_filename, vcard_for
+from .work_email import verified_work_domains
 
 VIEW_AS_PUBLIC = "public"
 VIEW_AS_MEMBER = "member"
@@ -320,6 +322,7 @@ def profile_page(request: HttpRequest, address: str) -> HttpResponse:
     if preview is None:
         # "Who viewed my profile": the service skips visitors and the owner.
         profile_view_record(viewer=request.user, profile=profile)
+    strength = strength_for_owner(view) if owner_mode else None
     context = {
         "profile": profile,
         "view": view,
@@ -352,13 +355,40 @@ def profile_page(request: HttpRequest, address: str) -> HttpResponse:
             if owner_mode
             else {}
         ),
-        "strength": strength_for_owner(view) if owner_mode else None,
-        "seo": seo_head(profile, canonical=canonical, public=view if viewer is None else None),
+        "strength": strength,
+        "next_step_url": _next_step_url(strength),
+        "verified_domains": verified_work_domains(profile.member),
+        "views_count": (profile_views_count(owner_profile=profile) if owner_mode else None),
+        "seo": seo_head(
+            profile,
+            canonical=canonical,
+            public=view if viewer is None else profile_public_part(view),
+        ),
     }
     response = render(request, "profiles/page/profile.html", context)
     if preview or not profile.public_page:
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# Where each missing part of the profile is filled in.
+NEXT_STEP_TARGETS = {
+    "photo": ("profile_photo", ""),
+    "headline": ("profile_edit", "#section-intro"),
+    "location": ("profile_edit", "#section-intro"),
+    "about": ("profile_edit", "#section-about"),
+    "experience": ("profile_edit", "#section-experience"),
+    "education": ("profile_edit", "#section-education"),
+    "skills": ("profile_edit", "#section-skills"),
+    "contact": ("profile_edit", "#section-contact"),
+}
+
+
+def _next_step_url(strength) -> str | None:
+    if strength is None or strength.next_step is None:
+        return None
+    name, anchor = NEXT_STEP_TARGETS.get(strength.next_step.section, ("profile_edit", ""))
+    return reverse(name) + anchor
 
 
 def _section_flags(view: ProfileForViewer, owner_mode: bool) -> dict[str, bool]:
