@@ -43,6 +43,23 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Search engines may read public profiles; everything private is behind a login anyway."""
+    from django.conf import settings
+
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /api/",
+        "Disallow: /outbox/",
+        "Disallow: /profile/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
 # --- Health ---------------------------------------------------------------------------------
 
 

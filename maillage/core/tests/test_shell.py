@@ -193,3 +193,11 @@ def test_staff_change_the_signup_policy_in_the_admin():
     )
     assert InstanceSettings.current().signup_mode == SignupMode.INVITATION
     assert InstanceSettings.objects.count() == 1
+
+
+def test_robots_txt_points_to_the_sitemap(settings):
+    settings.SITE_URL = "https://maillage.example.org"
+    response = Client().get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: https://maillage.example.org/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
