@@ -30,3 +30,7 @@ if REDIS_URL:
 
 # Rate limits stay on, but generous: tests that check throttling set their own.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}  # noqa: F405
+
+# Tests read English unless they ask for French (Accept-Language, a member's language or a
+# browser locale): assertions on wording then don't depend on how complete the catalogue is.
+LANGUAGE_CODE = "en"

@@ -21,7 +21,7 @@ def test_createadmin_creates_a_verified_staff_member(monkeypatch):
     ("email", "password", "message"),
     [
         ("not-an-address", "Tilleul-Ardoise-42!", "Invalid e-mail address"),
-        ("ops@example.org", "password", "trop courant"),  # in the default language
+        ("ops@example.org", "password", "too common"),
     ],
 )
 def test_createadmin_refuses_bad_input_and_creates_nothing(monkeypatch, email, password, message):
