@@ -34,3 +34,12 @@ ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}  # noqa: F4
 # Tests read English unless they ask for French (Accept-Language, a member's language or a
 # browser locale): assertions on wording then don't depend on how complete the catalogue is.
 LANGUAGE_CODE = "en"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the live server used by browser tests answers in several threads, and
+    # each needs its own connection (an in-memory database shares one between threads, so
+    # concurrent requests would interleave their transactions). WAL and the busy timeout then
+    # work as in production.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["MAILLAGE_DATA_DIR"], "test.sqlite3")
+    }
