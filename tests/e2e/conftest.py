@@ -85,3 +85,14 @@ def run_axe(page) -> list[dict]:
         ".slice(0, 5)})); }"
     )
     return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def htmx_settled(page) -> None:
+    """Wait until htmx has finished its requests and swaps.
+
+    htmx settles a swapped form for a few milliseconds; a test that types in that window can see
+    its input replaced (a person cannot type that fast).
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )

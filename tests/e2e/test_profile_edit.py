@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from maillage.accounts.tests.factories import ProfileFactory, UserFactory
 from maillage.profiles.models import Position, ProfileSkill
 
-from .conftest import run_axe
+from .conftest import htmx_settled, run_axe
 from .test_account_journey import logged_in_context_cookie
 
 
@@ -31,6 +31,7 @@ def test_member_edits_their_profile_in_place(live_server, new_page):
     # Headline.
     intro = page.locator("#section-intro")
     intro.get_by_role("link", name="Edit").click()
+    htmx_settled(page)
     intro.locator("input[name=headline]").fill("Mathematician and first programmer")
     intro.get_by_role("button", name="Save").click()
     expect(page.locator("#section-intro")).to_contain_text("Mathematician and first programmer")
@@ -39,6 +40,7 @@ def test_member_edits_their_profile_in_place(live_server, new_page):
     # A position.
     experience = page.locator("#section-experience")
     experience.get_by_role("link", name="Add a position").click()
+    htmx_settled(page)
     experience.locator("input[name=title]").fill("Analyst")
     experience.locator("input[name=organization_name]").fill("Analytical Engine Ltd")
     experience.locator("input[name=start_date]").fill("2021-03")
@@ -49,12 +51,15 @@ def test_member_edits_their_profile_in_place(live_server, new_page):
 
     # Skills, one of them twice (refused), then a pin.
     skills = page.locator("#section-skills")
+    htmx_settled(page)
     skills.locator("input[name=name]").fill("Gestion de projet")
     skills.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator("#section-skills .edit-skill")).to_have_count(1)
+    htmx_settled(page)
     page.locator("#section-skills input[name=name]").fill("Python")
     page.locator("#section-skills").get_by_role("button", name="Add", exact=True).click()
     expect(page.locator("#section-skills .edit-skill")).to_have_count(2)
+    htmx_settled(page)
     page.locator("#section-skills input[name=name]").fill("gestion de PROJET")
     page.locator("#section-skills").get_by_role("button", name="Add", exact=True).click()
     expect(page.locator("#section-skills .field__error")).to_contain_text(

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from maillage.accounts.tests.factories import ProfileFactory, UserFactory
 from maillage.profiles.services import profile_ensure
 
+from .conftest import htmx_settled
 from .test_account_journey import logged_in_context_cookie
 
 
@@ -24,6 +25,12 @@ def photo_file(tmp_path):
     image.save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def open_form(page, section: str, link_name: str) -> None:
+    page.locator(f"#section-{section}").get_by_role("link", name=link_name).click()
+    expect(page.locator(f"#section-{section} form.edit-form")).to_be_visible()
+    htmx_settled(page)
 
 
 def save_card(page, section: str) -> None:
@@ -58,20 +65,22 @@ def test_member_builds_a_full_profile_and_controls_who_sees_it(
     assert profile.photo
 
     page.goto(live_server.url + "/profile/edit/")
+    htmx_settled(page)
     intro = page.locator("#section-intro")
-    intro.get_by_role("link", name="Edit").click()
+    open_form(page, "intro", "Edit")
     intro.locator("input[name=headline]").fill("Responsable data chez Ardoise Conseil")
     intro.locator("input[name=city]").fill("Nantes")
     intro.locator("input[name=country]").fill("France")
     save_card(page, "intro")
+    expect(page.locator("#section-intro")).to_contain_text("Responsable data chez Ardoise Conseil")
 
     about = page.locator("#section-about")
-    about.get_by_role("link", name="Edit").click()
+    open_form(page, "about", "Edit")
     about.locator("textarea[name=about]").fill("I build **data teams** that ship. ABOUT-MARKER")
     save_card(page, "about")
 
     experience = page.locator("#section-experience")
-    experience.get_by_role("link", name="Add a position").click()
+    open_form(page, "experience", "Add a position")
     experience.locator("input[name=title]").fill("Head of data")
     experience.locator("input[name=organization_name]").fill("Ardoise Conseil")
     experience.locator("input[name=start_date]").fill("2022-01")
@@ -79,19 +88,22 @@ def test_member_builds_a_full_profile_and_controls_who_sees_it(
     save_card(page, "experience")
 
     education = page.locator("#section-education")
-    education.get_by_role("link", name="Add education").click()
+    open_form(page, "education", "Add education")
     education.locator("input[name=school]").fill("Université de Nantes")
     education.locator("input[name=start_year]").fill("2010")
     education.locator("input[name=end_year]").fill("2015")
     save_card(page, "education")
 
-    for skill in ["SQL", "Python", "Gestion de projet", "Data visualisation", "Management"]:
+    for count, skill in enumerate(
+        ["SQL", "Python", "Gestion de projet", "Data visualisation", "Management"], start=1
+    ):
+        htmx_settled(page)
         page.locator("#section-skills input[name=name]").fill(skill)
         page.locator("#section-skills").get_by_role("button", name="Add", exact=True).click()
-        expect(page.locator("#section-skills")).to_contain_text(skill)
+        expect(page.locator("#section-skills .edit-skill")).to_have_count(count)
 
     contact = page.locator("#section-contact")
-    contact.get_by_role("link", name="Add contact info").click()
+    open_form(page, "contact", "Add contact info")
     contact.locator("select[name=kind]").select_option("phone")
     contact.locator("input[name=value]").fill("+33 2 40 00 00 00")
     contact.locator("select[name=audience]").select_option("connections")
@@ -102,7 +114,7 @@ def test_member_builds_a_full_profile_and_controls_who_sees_it(
     expect(page.locator("#section-about")).to_contain_text("Audience saved.")
 
     page.goto(f"{live_server.url}/in/{profile.address}/")
-    assert strength_level(page) == "All-star"
+    assert strength_level(page) == "All-star", page.locator(".strength").inner_text()
     expect(page.locator("main")).to_contain_text("ABOUT-MARKER")  # the owner sees it all
     assert page.js_errors == []
 
