@@ -39,4 +39,17 @@ def member_directory_page(
     for word in folded.split()[:5]:
         members = members.filter(search_name__contains=word)
     rows = list(members.order_by("-date_joined", "-pk")[offset : offset + limit + 1])
-    return DirectoryPage(members=rows[:limit], has_more=len(rows) > limit)
+    shown = rows[:limit]
+    _attach_visible_locations(viewer, shown)
+    return DirectoryPage(members=shown, has_more=len(rows) > limit)
+
+
+def _attach_visible_locations(viewer: User, members: list[User]) -> None:
+    """Set `visible_location` on each member: their location only if the viewer may see it."""
+    from maillage.profiles.selectors import locations_visible_to
+
+    profiles = [m.profile for m in members if getattr(m, "profile", None) is not None]
+    locations = locations_visible_to(viewer, profiles)
+    for member in members:
+        profile = getattr(member, "profile", None)
+        member.visible_location = locations.get(profile.pk, "") if profile else ""

@@ -181,6 +181,31 @@ def profile_public_part(view: ProfileForViewer) -> ProfileForViewer:
     )
 
 
+def locations_visible_to(viewer: Viewer, profiles: list[Profile]) -> dict[int, str]:
+    """Each profile's location as `viewer` may see it, for lists of people (at most one query).
+
+    Lists show a person's name, photo and headline (always visible) and their location, which
+    has its own audience like every other section.
+    """
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    connection_ids: set[int] | None = None
+    result: dict[int, str] = {}
+    for profile in profiles:
+        level = profile.location_audience
+        if viewer_id == profile.member_id or level == Audience.PUBLIC:
+            visible = viewer_id is not None or profile.public_page
+        elif level == Audience.MEMBERS:
+            visible = viewer_id is not None
+        elif level == Audience.CONNECTIONS and viewer_id is not None:
+            if connection_ids is None:
+                connection_ids = set(audience.relation(audience.CONNECTIONS).ids_for(viewer_id))
+            visible = profile.member_id in connection_ids
+        else:
+            visible = False
+        result[profile.pk] = profile.location if visible else ""
+    return result
+
+
 def public_profiles_for_sitemap():
     """Profiles a search engine may list: public page on, active member, an address."""
     return (
@@ -198,6 +223,7 @@ __all__ = [
     "profile_card_for",
     "profile_for_viewer",
     "profile_public_part",
+    "locations_visible_to",
     "profile_visible_to",
     "public_profiles_for_sitemap",
     "section_visible_to",

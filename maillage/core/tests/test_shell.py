@@ -201,3 +201,25 @@ def test_robots_txt_points_to_the_sitemap(settings):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: https://maillage.example.org/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("level", "seen_by_connection", "seen_by_member"),
+    [("public", True, True), ("members", True, True), ("connections", True, False),
+     ("only_me", False, False)],
+)
+def test_lists_of_people_respect_the_location_audience(
+    audience_relations, level, seen_by_connection, seen_by_member
+):
+    from tests.audience_app.models import Link
+
+    person = ProfileFactory(city="Quimper", country="France", location_audience=level)
+    connection, stranger = UserFactory(), UserFactory()
+    Link.objects.create(a=person.member, b=connection)
+    for viewer, expected in ((connection, seen_by_connection), (stranger, seen_by_member)):
+        client = Client()
+        client.force_login(viewer)
+        for url in (reverse("network"), reverse("home")):
+            html = client.get(url).content.decode()
+            assert person.member.get_full_name() in html
+            assert ("Quimper" in html) is expected, (url, level)
