@@ -157,6 +157,40 @@ def can_view_audience(
     return False
 
 
+def can_view_audience_many(
+    viewer: Viewer, items: Iterable[tuple[int | None, str]]
+) -> list[bool]:
+    """`can_view_audience` for many (owner_id, audience) pairs — lists of people, say — with at
+    most one query per relation instead of one per item. Group and organization audiences are
+    not list material and fall back to the single check."""
+    items = list(items)
+    viewer_id = _member_id(viewer)
+    if viewer_id is None:
+        return [level == Audience.PUBLIC for _owner, level in items]
+    blocked: set[int] | None = None
+    connections: set[int] | None = None
+    results = []
+    for owner_id, level in items:
+        if owner_id == viewer_id:
+            results.append(True)
+            continue
+        if blocked is None:
+            blocked = set(_relations[BLOCKED].ids_for(viewer_id))
+        if owner_id in blocked:
+            results.append(False)
+        elif level in (Audience.PUBLIC, Audience.MEMBERS):
+            results.append(True)
+        elif level == Audience.CONNECTIONS:
+            if connections is None:
+                connections = set(_relations[CONNECTIONS].ids_for(viewer_id))
+            results.append(owner_id in connections)
+        elif level in (Audience.GROUP, Audience.ORGANIZATION):
+            results.append(can_view_audience(viewer, owner_id=owner_id, audience=level))
+        else:
+            results.append(False)
+    return results
+
+
 def fields_of(model: type[models.Model]) -> AudienceFields:
     spec = getattr(model, "audience_fields", None)
     if not isinstance(spec, AudienceFields):

@@ -182,28 +182,19 @@ def profile_public_part(view: ProfileForViewer) -> ProfileForViewer:
 
 
 def locations_visible_to(viewer: Viewer, profiles: list[Profile]) -> dict[int, str]:
-    """Each profile's location as `viewer` may see it, for lists of people (at most one query).
+    """Each profile's location as `viewer` may see it, for lists of people (bounded queries).
 
     Lists show a person's name, photo and headline (always visible) and their location, which
-    has its own audience like every other section.
+    has its own audience like every other section: the same rule as `section_visible_to`.
     """
-    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    connection_ids: set[int] | None = None
-    result: dict[int, str] = {}
-    for profile in profiles:
-        level = profile.location_audience
-        if viewer_id == profile.member_id or level == Audience.PUBLIC:
-            visible = viewer_id is not None or profile.public_page
-        elif level == Audience.MEMBERS:
-            visible = viewer_id is not None
-        elif level == Audience.CONNECTIONS and viewer_id is not None:
-            if connection_ids is None:
-                connection_ids = set(audience.relation(audience.CONNECTIONS).ids_for(viewer_id))
-            visible = profile.member_id in connection_ids
-        else:
-            visible = False
-        result[profile.pk] = profile.location if visible else ""
-    return result
+    viewer_is_member = viewer is not None and viewer.is_authenticated
+    allowed = audience.can_view_audience_many(
+        viewer, [(p.member_id, p.location_audience) for p in profiles]
+    )
+    return {
+        profile.pk: profile.location if ok and (viewer_is_member or profile.public_page) else ""
+        for profile, ok in zip(profiles, allowed, strict=True)
+    }
 
 
 def public_profiles_for_sitemap():

@@ -545,3 +545,23 @@ def test_random_graphs_both_entry_points_agree_with_the_rules(audience_relations
                 f"!= {expected_comments}"
             )
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_batched_check_agrees_with_the_single_one(audience_relations):
+    """can_view_audience_many must answer exactly like can_view_audience, item by item."""
+    rng = random.Random(11)
+    people = [UserFactory() for _ in range(8)]
+    for _ in range(10):
+        a, b = rng.sample(people, 2)
+        Link.objects.get_or_create(a=a, b=b)
+    for _ in range(3):
+        a, b = rng.sample(people, 2)
+        Block.objects.get_or_create(blocker=a, blocked=b)
+    levels = [Audience.PUBLIC, Audience.MEMBERS, Audience.CONNECTIONS, Audience.ONLY_ME, "bogus"]
+    items = [(rng.choice(people).pk, rng.choice(levels)) for _ in range(60)]
+    for viewer in [None, *people]:
+        expected = [
+            audience.can_view_audience(viewer, owner_id=owner, audience=level)
+            for owner, level in items
+        ]
+        assert audience.can_view_audience_many(viewer, items) == expected
