@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BUDGET_P95_MS = {"profile (member)": 60, "profile (visitor)": 60, "network page": 100}
+BUDGET_P95_MS = {"profile (member)": 60, "profile (visitor)": 60, "members directory": 100}
 
 
 def main() -> int:
@@ -84,7 +84,7 @@ def main() -> int:
             lambda: f"/in/{rng.choice(addresses)}/",
         ),
         measure("profile (visitor)", lambda: visitor, lambda: f"/in/{rng.choice(addresses)}/"),
-        measure("network page", lambda: rng.choice(member_clients), lambda: "/network/"),
+        measure("members directory", lambda: rng.choice(member_clients), lambda: "/members/"),
     ]
     print(f"{len(members)} members, SQLite, {args.requests} requests per page, warm")
     print("| page | median ms | p95 ms | p99 ms | queries | budget p95 |")

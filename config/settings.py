@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.accounts",
     "maillage.profiles",
+    "maillage.network",
+    "maillage.notifications",
+    "maillage.search",
     "maillage.api",
     "maillage.core.admin_apps.MaillageAdminConfig",
     "django.contrib.auth",
@@ -273,6 +276,8 @@ MFA_RATE_LIMITS = {"totp_failed": "5/5m/user"}
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # Staff must have two-factor authentication before the admin opens (default on in production).
+# Invitations to connect a member may send per rolling week.
+MAILLAGE_INVITATIONS_PER_WEEK = env_int("MAILLAGE_INVITATIONS_PER_WEEK", 100)
 MAILLAGE_STAFF_REQUIRE_2FA = env_bool("MAILLAGE_STAFF_REQUIRE_2FA", PRODUCTION)
 
 # --- Sessions, cookies, transport security ----------------------------------------------------

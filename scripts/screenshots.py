@@ -51,6 +51,7 @@ PAGES = [
     ("signup", "/accounts/signup/", False),
     ("home", "/home/", True),
     ("network", "/network/", True),
+    ("members", "/members/", True),
     ("404", "/this-page-does-not-exist/", True),
     ("2fa", "/accounts/2fa/", True),
     # Profile pages: one's own, another member's, and the same one as an anonymous visitor.

@@ -395,3 +395,93 @@ class ImpersonationFlag(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["suspect", "original"], name="impersonation_once")
         ]
+
+
+class Endorsement(models.Model):
+    """A 1st-degree connection vouches for one of a member's skills (once; revocable)."""
+
+    profile_skill = models.ForeignKey(
+        ProfileSkill, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    endorser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements_given"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile_skill", "endorser"], name="endorsement_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} endorses {self.profile_skill_id}"
+
+
+class RecommendationRelationship(models.TextChoices):
+    MANAGED_DIRECTLY = "managed", _("%(author)s managed %(recipient)s directly")
+    REPORTED_TO = "reported_to", _("%(author)s reported directly to %(recipient)s")
+    SENIOR = "senior", _("%(author)s was senior to %(recipient)s but did not manage them")
+    JUNIOR = "junior", _("%(recipient)s was senior to %(author)s but did not manage them")
+    SAME_TEAM = "same_team", _("%(author)s worked with %(recipient)s on the same team")
+    DIFFERENT_TEAMS = "different_teams", _("%(author)s and %(recipient)s worked in different teams")
+    CLIENT = "client", _("%(author)s was a client of %(recipient)s")
+    SUPPLIER = "supplier", _("%(recipient)s was a client of %(author)s")
+    TEACHER = "teacher", _("%(author)s taught %(recipient)s")
+    MENTOR = "mentor", _("%(author)s mentored %(recipient)s")
+    STUDIED_TOGETHER = "studied", _("%(author)s and %(recipient)s studied together")
+
+
+class Recommendation(BaseModel):
+    """A recommendation `author` writes for `recipient`; shown only once the recipient approves
+    it, and hidden again whenever they choose."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        DECLINED = "declined", _("Declined by the author")
+        PENDING = "pending", _("Waiting for approval")
+        VISIBLE = "visible", _("Shown on the profile")
+        HIDDEN = "hidden", _("Hidden")
+        REJECTED = "rejected", _("Not accepted")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations_received"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations_written"
+    )
+    relationship = models.CharField(
+        _("relationship"), max_length=20, choices=RecommendationRelationship.choices
+    )
+    # The position of the recipient's the recommendation is about (free text, "Chef de projet
+    # chez Orange"), chosen from their experience when requesting or writing.
+    context = models.CharField(_("position at the time"), max_length=200, blank=True)
+    request_message = models.TextField(_("message"), max_length=1000, blank=True)
+    body = models.TextField(_("recommendation"), max_length=3000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    written_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "author"],
+                condition=models.Q(status__in=["requested", "pending"]),
+                name="recommendation_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(recipient=models.F("author")), name="recommendation_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "status", "-written_at"], name="recommendation_shown"),
+            models.Index(fields=["author", "status"], name="recommendation_to_write"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} → {self.recipient_id} ({self.status})"

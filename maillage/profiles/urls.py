@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("maillage.profiles.urls_media")),  # photo and cover uploads, staff review
     path("", include("maillage.profiles.urls_importer")),  # LinkedIn archive import
     path("", include("maillage.profiles.urls_viewers")),  # who viewed my profile, work e-mail
+    path("", include("maillage.profiles.urls_endorsements")),  # endorsements, recommendations
 ]

@@ -95,7 +95,7 @@ def test_network_directory_search_is_accent_and_case_insensitive():
     ProfileFactory(member__first_name="Anne", member__last_name="Durand")
     client = Client()
     client.force_login(viewer)
-    response = client.get(reverse("network"), {"q": "jerome LEFEVRE"})
+    response = client.get(reverse("members"), {"q": "jerome LEFEVRE"})
     assert [m.pk for m in response.context["page"].members] == [jerome.pk]
 
 
@@ -108,14 +108,14 @@ def test_network_directory_query_count_does_not_grow_with_members(django_assert_
     client.force_login(viewer)
     for _ in range(3):
         ProfileFactory()
-    client.get(reverse("network"))
+    client.get(reverse("members"))
     # session, member, instance settings (cached after the first page), the page of members.
     with django_assert_num_queries(NETWORK_PAGE_QUERIES) as small:
-        client.get(reverse("network"))
+        client.get(reverse("members"))
     for _ in range(20):
         ProfileFactory()
     with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get(reverse("network"))
+        response = client.get(reverse("members"))
     assert len(response.context["page"].members) == 23
 
 
@@ -219,7 +219,7 @@ def test_lists_of_people_respect_the_location_audience(
     for viewer, expected in ((connection, seen_by_connection), (stranger, seen_by_member)):
         client = Client()
         client.force_login(viewer)
-        for url in (reverse("network"), reverse("home")):
+        for url in (reverse("members"), reverse("home")):
             html = client.get(url).content.decode()
             assert person.member.get_full_name() in html
             assert ("Quimper" in html) is expected, (url, level)

@@ -1,0 +1,47 @@
+"""In-app notifications: one model for every kind (see kinds.py for how each is shown)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.models import BaseModel
+
+
+class Kind(models.TextChoices):
+    INVITATION_RECEIVED = "invitation_received", _("Invitation received")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    ENDORSEMENT = "endorsement", _("Skill endorsed")
+    RECOMMENDATION_REQUESTED = "recommendation_requested", _("Recommendation requested")
+    RECOMMENDATION_RECEIVED = "recommendation_received", _("Recommendation received")
+    INTRODUCTION_REQUESTED = "introduction_requested", _("Introduction requested")
+    INTRODUCTION_FORWARDED = "introduction_forwarded", _("Introduction received")
+    INTRODUCTION_DECLINED = "introduction_declined", _("Introduction declined")
+    REMINDER_DUE = "reminder_due", _("Reminder")
+    NEW_FOLLOWER = "new_follower", _("New follower")
+
+
+class Notification(BaseModel):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # What the notification is about, by app label + model + id (re-checked when shown).
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

@@ -1,0 +1,1 @@
+// The top bar's people search: autocomplete (owned by the search app).
