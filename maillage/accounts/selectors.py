@@ -26,10 +26,8 @@ def members_count() -> int:
 def member_directory_page(
     *, viewer: User, query: str = "", limit: int = 24, offset: int = 0
 ) -> DirectoryPage:
-    """Members by name (accent- and case-insensitive), newest first, with their profile card.
-
-    Blocks will narrow this once the network app registers them with the audience module.
-    """
+    """Members by name (accent- and case-insensitive), newest first, with their profile card,
+    degree badge and mutual connections. Members on either side of a block are left out."""
     from maillage.core import audience
 
     members = active_members().exclude(pk=viewer.pk).select_related("profile")
@@ -40,7 +38,9 @@ def member_directory_page(
         members = members.filter(search_name__contains=word)
     rows = list(members.order_by("-date_joined", "-pk")[offset : offset + limit + 1])
     shown = rows[:limit]
-    _attach_visible_locations(viewer, shown)
+    from maillage.network.selectors import people_for_viewer
+
+    people_for_viewer(viewer, shown)
     return DirectoryPage(members=shown, has_more=len(rows) > limit)
 
 
