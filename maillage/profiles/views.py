@@ -364,11 +364,161 @@ def profile_page(request: HttpRequest, address: str) -> HttpResponse:
             canonical=canonical,
             public=view if viewer is None else profile_public_part(view),
         ),
+        **network_context(request, viewer=viewer, view=view, preview=preview),
     }
     response = render(request, "profiles/page/profile.html", context)
     if preview or not profile.public_page:
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- The network on the page: degree, connections, mutual, endorsements, recommendations ----
+
+MUTUAL_SHOWN = 3  # avatars and names next to "mutual connections"
+RECOMMENDATIONS_SHOWN = 3
+
+
+def _connections_list_url(profile: Profile) -> str | None:
+    """The member's connections list, where the network area provides one."""
+    for name, args in (("profile_connections", [profile.address]), ("connections", [])):
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def network_context(request: HttpRequest, *, viewer, view: ProfileForViewer, preview) -> dict:
+    """What the page shows of the member's network, for `viewer` (or the preview's stand-in).
+
+    A fixed number of queries and cache round trips whatever the number of connections, skills,
+    endorsements and recommendations.
+    """
+    from maillage.network.selectors import (
+        connection_count,
+        may_see_connections_of,
+        people_for_viewer,
+    )
+
+    from .endorsements import endorsements_for_skills, endorsements_visible_to, may_endorse
+    from .recommendations import recommendation_counts, recommendations_shown_page
+
+    profile = view.profile
+    member = profile.member
+    real_viewer = viewer if preview is None and getattr(viewer, "is_authenticated", False) else None
+    is_owner = real_viewer is not None and real_viewer.pk == member.pk
+    context: dict[str, Any] = {"connections_count": None, "mutual": None}
+    if real_viewer is not None and not is_owner:
+        people_for_viewer(real_viewer, [member], relationships=True)
+    member_viewer = getattr(viewer, "is_authenticated", False)
+    if member_viewer:
+        # Members see how many connections someone has; the list follows the member's setting.
+        count = connection_count(member.pk)
+        context["connections_count"] = count
+        context["connections_label"] = "500+" if count > 500 else str(count)
+        if real_viewer is not None and may_see_connections_of(real_viewer, member):
+            context["connections_url"] = _connections_list_url(profile)
+    if real_viewer is not None and not is_owner:
+        context["mutual"] = mutual_summary(real_viewer, member)
+    endorsement_viewer = viewer
+    context["endorsements_shown"] = endorsements_visible_to(endorsement_viewer, profile)
+    endorsements = endorsements_for_skills(endorsement_viewer, profile, view.skills)
+    context["skill_items"] = [
+        {"item": ps, "endorsements": endorsements[ps.pk]} for ps in view.skills
+    ]
+    context["may_endorse"] = real_viewer is not None and may_endorse(real_viewer, profile)
+    shown = recommendations_shown_page(viewer, member, limit=RECOMMENDATIONS_SHOWN)
+    context["recommendations"] = shown.items
+    context["recommendations_more"] = shown.has_more
+    context["may_recommend"] = getattr(member, "degree", None) == 1 and real_viewer is not None
+    context["recommendation_counts"] = (
+        recommendation_counts(member) if is_owner and preview is None else None
+    )
+    return context
+
+
+@dataclass
+class MutualSummary:
+    count: int
+    people: list
+    url: str
+
+    @property
+    def others(self) -> int:
+        """How many are not named: the sentence names two (the avatars show three)."""
+        return max(self.count - min(len(self.people), 2), 0)
+
+
+def mutual_summary(viewer, member) -> MutualSummary | None:
+    """ "Alice, Bob and 10 other mutual connections": the viewer's closest first (one query for
+    the few people named)."""
+    from maillage.accounts.models import User
+    from maillage.network.degrees import mutual_ids_closest_first
+
+    ids = mutual_ids_closest_first(viewer.pk, member.pk)
+    if not ids:
+        return None
+    first = ids[:MUTUAL_SHOWN]
+    found = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=first, is_active=True).select_related("profile")
+    }
+    people = [found[i] for i in first if i in found]
+    return MutualSummary(
+        count=len(ids),
+        people=people,
+        url=reverse("profile_mutual", args=[member.profile.address]),
+    )
+
+
+MUTUAL_PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+def profile_mutual(request: HttpRequest, address: str) -> HttpResponse:
+    """/in/<address>/mutual/: the connections the viewer shares with the member, closest first."""
+    from maillage.accounts.models import User
+    from maillage.network.degrees import mutual_ids_closest_first
+    from maillage.network.selectors import people_for_viewer
+
+    found = _lookup(request, address, "mutual/")
+    if isinstance(found, HttpResponse):
+        return found
+    profile = found
+    viewer = request.user
+    if viewer.pk == profile.member_id or not profile_visible_to(viewer, profile):
+        raise Http404
+    page_number = _page_number(request)
+    ids = mutual_ids_closest_first(viewer.pk, profile.member_id)
+    offset = (page_number - 1) * MUTUAL_PAGE_SIZE
+    page_ids = ids[offset : offset + MUTUAL_PAGE_SIZE]
+    loaded = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=page_ids, is_active=True).select_related("profile")
+    }
+    people = [loaded[i] for i in page_ids if i in loaded]
+    people_for_viewer(viewer, people)
+    return render(
+        request,
+        "profiles/page/mutual.html",
+        {
+            "profile": profile,
+            "member": profile.member,
+            "people": people,
+            "total": len(ids),
+            "page_number": page_number,
+            "has_more": len(ids) > offset + MUTUAL_PAGE_SIZE,
+            "page_url": _page_url(profile),
+        },
+    )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
 
 
 # Where each missing part of the profile is filled in.
