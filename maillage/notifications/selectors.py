@@ -1,0 +1,52 @@
+"""Reads for notifications: the member's list, each re-checked when shown, and the unread count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from maillage.core import audience
+
+from .kinds import Shown, load_targets, show
+from .models import Notification
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class NotificationsPage:
+    items: list[Shown]
+    number: int
+    has_previous: bool
+    has_next: bool
+
+
+def notifications_page(*, member, page: int = 1) -> NotificationsPage:
+    """One page of the member's notifications, newest first: one query for the page (with the
+    actors and their profiles), one per kind of target on it, and the cached block set.
+
+    Notifications whose actor is now blocked or gone, or whose target was withdrawn or deleted,
+    are left out of the page (the page may then hold fewer than PAGE_SIZE)."""
+    page = max(1, page)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(
+        Notification.objects.filter(recipient_id=member.pk)
+        .select_related("actor", "actor__profile")
+        .order_by("-created_at", "-pk")[offset : offset + PAGE_SIZE + 1]
+    )
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    targets = load_targets(rows)
+    hidden = frozenset(audience.relation(audience.BLOCKED).ids_for(member.pk))
+    items = []
+    for row in rows:
+        shown = show(row, targets.get((row.target_type, row.target_id)), hidden_actor_ids=hidden)
+        if shown is not None:
+            items.append(shown)
+    return NotificationsPage(items=items, number=page, has_previous=page > 1, has_next=has_next)
+
+
+def unread_count(member_id: int) -> int:
+    """How many unread notifications the member has (one query on the `notification_unread`
+    index). Not cached: the count changes with every notification and every "mark read", and a
+    stale badge is worse than one indexed count per page."""
+    return Notification.objects.filter(recipient_id=member_id, read_at__isnull=True).count()
