@@ -1,0 +1,428 @@
+""""People you may know": who is suggested to a member, why, and in what order.
+
+Candidates are the member's 2nd degree plus the members who share an employer, a school, skills
+or a city with them. Each candidate gets a score and the reasons behind it, kept as data
+(`[{"kind": "mutual", "count": 12}, {"kind": "employer", "name": "Orange"}, ...]`) and rendered
+in the viewer's language when shown.
+
+Privacy: a suggestion must never reveal a field the viewer may not see. A candidate's employer,
+school, skills and city are matched — and named in a reason — only when the audience of that
+section of the candidate's profile lets the viewer see it (`audience.can_view_audience_many`).
+A candidate who matches only through hidden fields is not suggested at all. The stored reasons
+are checked again when shown, so a section hidden after the last refresh does not leak either.
+
+`suggestions_refresh(member_id)` computes the top `STORED` candidates in a fixed number of bulk
+queries (the cached degree sets, one query per kind of match, one for the candidates' audiences)
+and replaces the member's stored rows; pages read the stored rows and refresh on the fly when
+there are none or they are older than `MAX_AGE`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from maillage.accounts.models import User
+from maillage.core import audience
+
+from . import degrees
+from .models import Connection, Invitation, Suggestion, SuggestionDismissal
+
+STORED = 100
+MAX_AGE = timedelta(hours=24)
+# A very common city or skill can match thousands of members; these matches only add a little
+# to a score, so each of those lookups reads at most this many rows.
+WEAK_MATCH_ROWS = 2000
+
+# Weights: mutual connections dominate (one mutual connection outweighs any single other
+# reason), then employers (current ones more), schools, skills (a little each) and the city.
+W_MUTUAL = 16.0
+W_EMPLOYER_CURRENT = 8.0
+W_EMPLOYER_PAST = 5.0
+W_SCHOOL = 4.0
+W_SKILL = 1.0
+W_SKILLS_MAX = 3.0
+W_CITY = 0.75
+
+_VARIANTS = {
+    "a": "aàáâãäå",
+    "c": "cç",
+    "e": "eèéêë",
+    "i": "iìíîï",
+    "n": "nñ",
+    "o": "oòóôõö",
+    "u": "uùúûü",
+    "y": "yýÿ",
+}
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form ("Société  Générale" → "societe generale")."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+def _loose_regex(folded: str) -> str:
+    """A regular expression (SQLite and PostgreSQL) matching `folded` whatever the accents and
+    spacing, so the database narrows the rows before `fold` compares them exactly."""
+    parts = []
+    for ch in folded:
+        if ch == " ":
+            parts.append(r"\s+")
+        elif ch in _VARIANTS:
+            variants = _VARIANTS[ch]
+            parts.append("[" + variants + variants.upper() + "]")
+        elif ch.isalnum():
+            parts.append(ch)
+        else:
+            parts.append("." if not ch.isascii() else re.escape(ch))
+    return r"^\s*" + "".join(parts) + r"\s*$"
+
+
+def _matching(field_name: str, names: set[str]) -> Q:
+    q = Q()
+    for name in sorted(names):
+        q |= Q(**{f"{field_name}__iregex": _loose_regex(name)})
+    return q
+
+
+@dataclass
+class _Candidate:
+    mutual: int = 0
+    employer: str = ""
+    employer_current: bool = False
+    school: str = ""
+    skills: int = 0
+    city: str = ""
+    reasons: list = field(default_factory=list)
+
+    def score(self) -> float:
+        score = W_MUTUAL * self.mutual
+        if self.employer:
+            score += W_EMPLOYER_CURRENT if self.employer_current else W_EMPLOYER_PAST
+        if self.school:
+            score += W_SCHOOL
+        score += min(W_SKILL * self.skills, W_SKILLS_MAX)
+        if self.city:
+            score += W_CITY
+        return score
+
+    def as_reasons(self) -> list[dict]:
+        reasons: list[dict] = []
+        if self.mutual:
+            reasons.append({"kind": "mutual", "count": self.mutual})
+        if self.employer:
+            reasons.append(
+                {"kind": "employer", "name": self.employer, "current": self.employer_current}
+            )
+        if self.school:
+            reasons.append({"kind": "school", "name": self.school})
+        if self.skills:
+            reasons.append({"kind": "skills", "count": self.skills})
+        if self.city:
+            reasons.append({"kind": "city", "name": self.city})
+        return reasons
+
+
+def _excluded_ids(member_id: int, first: frozenset[int]) -> set[int]:
+    """Self, 1st degree, blocks either way, dismissals and pending invitations either way."""
+    excluded = {member_id} | set(first) | set(degrees.blocked_ids(member_id))
+    excluded |= set(
+        SuggestionDismissal.objects.filter(member_id=member_id).values_list(
+            "dismissed_id", flat=True
+        )
+    )
+    for sender, recipient in Invitation.objects.filter(
+        Q(sender_id=member_id) | Q(recipient_id=member_id), status=Invitation.Status.PENDING
+    ).values_list("sender_id", "recipient_id"):
+        excluded.add(recipient if sender == member_id else sender)
+    return excluded
+
+
+def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
+    """The member's best candidates as (candidate id, score, reasons), best first, at most
+    `STORED`. Reads only; a bounded number of queries whatever the size of the network."""
+    from maillage.profiles.models import Education, Position, Profile, ProfileSkill
+
+    member_id = member.pk
+    first = degrees.first_degree_ids(member_id)
+    second = degrees.second_degree_ids(member_id)
+    excluded = _excluded_ids(member_id, first)
+    candidates: dict[int, _Candidate] = defaultdict(_Candidate)
+
+    # Mutual connections of every 2nd-degree member in one grouped query: the rows
+    # "a connection of mine is connected to X".
+    if first:
+        mutual_rows = (
+            Connection.objects.filter(member_id__in=first)
+            .exclude(other_id__in=first)
+            .exclude(other_id=member_id)
+            .values("other_id")
+            .annotate(n=Count("member_id"))
+            .values_list("other_id", "n")
+        )
+        for other_id, count in mutual_rows:
+            if other_id not in excluded and other_id in second:
+                candidates[other_id].mutual = count
+
+    # The member's own details (they always see their own profile).
+    mine = Profile.objects.filter(member_id=member_id).values_list("pk", "city").first()
+    # A candidate's matches, before the audience check: {candidate: {kind: value}}.
+    matched: dict[int, dict] = defaultdict(dict)
+    if mine is not None:
+        profile_id, my_city = mine
+        my_employers: dict[str, bool] = {}
+        for name, end_date in Position.objects.filter(profile_id=profile_id).values_list(
+            "organization_name", "end_date"
+        ):
+            key = fold(name)
+            if key:
+                my_employers[key] = my_employers.get(key, False) or end_date is None
+        my_schools = {
+            fold(s)
+            for s in Education.objects.filter(profile_id=profile_id).values_list(
+                "school", flat=True
+            )
+        } - {""}
+        my_skill_ids = list(
+            ProfileSkill.objects.filter(profile_id=profile_id).values_list("skill_id", flat=True)
+        )
+        others = ~Q(profile__member_id__in=excluded) & Q(profile__member__is_active=True)
+
+        if my_employers:
+            rows = (
+                Position.objects.filter(others, _matching("organization_name", set(my_employers)))
+                .values_list("profile__member_id", "organization_name", "end_date")
+                .order_by("profile__member_id", "-start_date")
+            )
+            for candidate_id, name, end_date in rows:
+                key = fold(name)
+                if key not in my_employers:
+                    continue
+                current = end_date is None and my_employers[key]
+                found = matched[candidate_id].get("employer")
+                if found is None or (current and not found[1]):
+                    matched[candidate_id]["employer"] = (name.strip(), current)
+
+        if my_schools:
+            rows = Education.objects.filter(others, _matching("school", my_schools)).values_list(
+                "profile__member_id", "school"
+            )
+            for candidate_id, school in rows:
+                if fold(school) in my_schools:
+                    matched[candidate_id].setdefault("school", school.strip())
+
+        if my_skill_ids:
+            rows = (
+                ProfileSkill.objects.filter(others, skill_id__in=my_skill_ids)
+                .values("profile__member_id")
+                .annotate(n=Count("skill_id"))
+                .order_by("-n")
+                .values_list("profile__member_id", "n")[:WEAK_MATCH_ROWS]
+            )
+            for candidate_id, count in rows:
+                matched[candidate_id]["skills"] = count
+
+        if fold(my_city):
+            my_city_key = fold(my_city)
+            rows = (
+                Profile.objects.filter(
+                    ~Q(member_id__in=excluded),
+                    member__is_active=True,
+                    city__iregex=_loose_regex(my_city_key),
+                )
+                .order_by("-member__date_joined")
+                .values_list("member_id", "city")[:WEAK_MATCH_ROWS]
+            )
+            for candidate_id, city in rows:
+                if fold(city) == my_city_key:
+                    matched[candidate_id]["city"] = city.strip()
+
+    ids = set(candidates) | set(matched)
+    if not ids:
+        return []
+    # The candidates' section audiences (and whether they are active), in one query.
+    sections = {
+        row[0]: row[1:]
+        for row in Profile.objects.filter(member_id__in=ids, member__is_active=True).values_list(
+            "member_id",
+            "experience_audience",
+            "education_audience",
+            "skills_audience",
+            "location_audience",
+        )
+    }
+    kinds = ("employer", "school", "skills", "city")
+    checks = [
+        (candidate_id, kind, level)
+        for candidate_id in ids
+        if candidate_id in sections and candidate_id in matched
+        for kind, level in zip(kinds, sections[candidate_id], strict=True)
+        if kind in matched[candidate_id]
+    ]
+    allowed = audience.can_view_audience_many(
+        member, [(candidate_id, level) for candidate_id, _kind, level in checks]
+    )
+    for (candidate_id, kind, _level), visible in zip(checks, allowed, strict=True):
+        if not visible:
+            continue
+        value = matched[candidate_id][kind]
+        candidate = candidates[candidate_id]
+        if kind == "employer":
+            candidate.employer, candidate.employer_current = value
+        elif kind == "school":
+            candidate.school = value
+        elif kind == "skills":
+            candidate.skills = value
+        else:
+            candidate.city = value
+
+    ranked = []
+    for candidate_id, candidate in candidates.items():
+        if candidate_id not in sections or candidate_id in excluded:
+            continue
+        score = candidate.score()
+        if score <= 0:
+            continue
+        ranked.append((candidate_id, score, candidate.as_reasons()))
+    ranked.sort(key=lambda row: (-row[1], row[0]))
+    return ranked[:STORED]
+
+
+def suggestions_refresh(member_id: int) -> int:
+    """Compute and store the member's suggestions, replacing the previous ones; returns how
+    many were stored. Idempotent (a task may run it again)."""
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        Suggestion.objects.filter(member_id=member_id).delete()
+        return 0
+    ranked = suggestions_compute(member)
+    now = timezone.now()
+    with transaction.atomic():
+        Suggestion.objects.filter(member_id=member_id).delete()
+        Suggestion.objects.bulk_create(
+            [
+                Suggestion(
+                    member_id=member_id,
+                    candidate_id=candidate_id,
+                    score=score,
+                    reasons=reasons,
+                    computed_at=now,
+                )
+                for candidate_id, score, reasons in ranked
+            ]
+        )
+    return len(ranked)
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+_SECTION_OF = {
+    "employer": "experience_audience",
+    "school": "education_audience",
+    "skills": "skills_audience",
+    "city": "location_audience",
+}
+
+
+def reasons_visible(viewer, candidate: User, reasons: list[dict]) -> list[dict]:
+    """The stored reasons the viewer may still see (a section may have been hidden since)."""
+    profile = getattr(candidate, "profile", None)
+    kept = []
+    for reason in reasons:
+        section = _SECTION_OF.get(reason.get("kind"))
+        hidden = section is not None and (
+            profile is None
+            or not audience.can_view_audience(
+                viewer, owner_id=candidate.pk, audience=getattr(profile, section)
+            )
+        )
+        if not hidden:
+            kept.append(reason)
+    return kept
+
+
+def reason_text(reason: dict) -> str:
+    """One reason, in the active language."""
+    kind = reason.get("kind")
+    if kind == "mutual":
+        count = int(reason.get("count", 0))
+        return ngettext(
+            "%(count)d mutual connection", "%(count)d mutual connections", count
+        ) % {"count": count}
+    if kind == "employer":
+        if reason.get("current"):
+            return _("Also works at %(name)s") % {"name": reason.get("name", "")}
+        return _("Also worked at %(name)s") % {"name": reason.get("name", "")}
+    if kind == "school":
+        return _("Same school: %(name)s") % {"name": reason.get("name", "")}
+    if kind == "skills":
+        count = int(reason.get("count", 0))
+        return ngettext(
+            "%(count)d skill in common", "%(count)d skills in common", count
+        ) % {"count": count}
+    if kind == "city":
+        return _("Also in %(name)s") % {"name": reason.get("name", "")}
+    return ""
+
+
+def _stored(viewer) -> Q:
+    return Q(member_id=viewer.pk, candidate__is_active=True)
+
+
+def suggestions_for(viewer, limit: int = 20, offset: int = 0, *, refresh: bool = True):
+    """The viewer's suggestions from `offset`, at most `limit`, best first: Users annotated by
+    `people_for_viewer` (degree, mutual count, visible location, relationship) plus `reasons`
+    (data), `reasons_text` (strings) and `reasons_shown` ({"kind", "text"} for templates). Refreshes on the fly, synchronously, when the viewer has
+    no stored suggestions or they are older than `MAX_AGE`. Returns (people, has_more)."""
+    from .selectors import people_for_viewer
+
+    def read():
+        excluded = set(degrees.first_degree_ids(viewer.pk)) | set(
+            degrees.blocked_ids(viewer.pk)
+        )
+        queryset = (
+            Suggestion.objects.filter(_stored(viewer))
+            .exclude(candidate_id__in=excluded)
+            .select_related("candidate", "candidate__profile")
+            .order_by("-score", "candidate_id")
+        )
+        return list(queryset[offset : offset + limit + 1])
+
+    rows = read()
+    if refresh and offset == 0:
+        stale = not rows or rows[0].computed_at < timezone.now() - MAX_AGE
+        if stale:
+            suggestions_refresh(viewer.pk)
+            rows = read()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    people = [row.candidate for row in rows]
+    people_for_viewer(viewer, people, relationships=True)
+    for row, person in zip(rows, people, strict=True):
+        reasons = reasons_visible(viewer, person, row.reasons)
+        # The live count of mutual connections replaces the stored one.
+        live = []
+        for reason in reasons:
+            if reason.get("kind") == "mutual":
+                if not person.mutual_count:
+                    continue
+                reason = {**reason, "count": person.mutual_count}
+            live.append(reason)
+        person.reasons = live
+        shown = [{"kind": r["kind"], "text": reason_text(r)} for r in live]
+        person.reasons_shown = [r for r in shown if r["text"]]
+        person.reasons_text = [r["text"] for r in person.reasons_shown]
+        person.suggestion_score = row.score
+    return people, has_more
