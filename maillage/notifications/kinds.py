@@ -63,13 +63,10 @@ def _reverse_or(name: str, fallback: str, query: str = "") -> str:
 
 def _status_not_in(*statuses: str) -> Callable[[Notification, Any], bool]:
     def check(notification: Notification, target: Any) -> bool:
-        return target is not None and getattr(target, "status", None) not in statuses
+        # A missing target is handled by `show()`; without one there is no status to check.
+        return getattr(target, "status", None) not in statuses
 
     return check
-
-
-def _exists(notification: Notification, target: Any) -> bool:
-    return target is not None
 
 
 def _always(notification: Notification, target: Any) -> bool:
@@ -161,13 +158,13 @@ RULES: dict[str, KindRule] = {
     Kind.RECOMMENDATION_REQUESTED: KindRule(
         text=_simple(gettext_noop("%(name)s asked you for a recommendation.")),
         url=_named("recommendations", "?tab=requests"),
-        visible=_exists,
+        visible=_always,
         icon="messages",
     ),
     Kind.RECOMMENDATION_RECEIVED: KindRule(
         text=_simple(gettext_noop("%(name)s wrote you a recommendation.")),
         url=_named("recommendations"),
-        visible=_exists,
+        visible=_always,
         icon="messages",
     ),
     Kind.INTRODUCTION_REQUESTED: KindRule(
@@ -185,7 +182,7 @@ RULES: dict[str, KindRule] = {
     Kind.INTRODUCTION_DECLINED: KindRule(
         text=_simple(gettext_noop("%(name)s declined your introduction request.")),
         url=_named("introductions"),
-        visible=_exists,
+        visible=_always,
         icon="share-2",
     ),
     Kind.REMINDER_DUE: KindRule(
