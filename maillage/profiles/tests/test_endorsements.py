@@ -186,7 +186,7 @@ def _endorsed_by(profile_skill, *people):
 
 
 def test_viewers_connections_come_first_then_others(world):
-    """"Endorsed by A, B and n others": the viewer's own connections are named first."""
+    """ "Endorsed by A, B and n others": the viewer's own connections are named first."""
     owner, viewer = world["owner"], world["second"]
     others = [member() for _ in range(4)]
     for person in others:
@@ -284,7 +284,9 @@ def test_profile_page_shows_toggle_only_to_connections(client, world):
         assert endorse_url(world["profile"], world["skill"].skill) not in html, who
         assert "Endorsed by Stan Stranger" in html, who
     client.force_login(world["owner"])
-    assert endorse_url(world["profile"], world["skill"].skill) not in client.get(url).content.decode()
+    assert (
+        endorse_url(world["profile"], world["skill"].skill) not in client.get(url).content.decode()
+    )
     client.force_login(world["blocked"])
     assert client.get(url).status_code == 404
 
