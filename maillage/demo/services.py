@@ -13,7 +13,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from maillage.accounts.models import User, fold_for_search
@@ -40,6 +41,7 @@ from maillage.profiles.services import profile_ensure
 from . import DEMO_PASSWORD
 from .extras import ExtrasSpec, demo_profile_views, member_extras
 from .generate import AS_OF, MemberSpec, demo_member_specs
+from .network import CAMILLE, NetworkPlan, demo_network_plan
 
 DEFAULT_MEMBERS = 220
 
@@ -52,6 +54,7 @@ class DemoLoadResult:
     education: int
     skills: int = 0
     views: int = 0
+    connections: int = 0
 
 
 def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
@@ -69,6 +72,11 @@ def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
         _children_sync(profiles, extras)
         views = _views_sync(specs, users, profiles, extras)
         _work_emails_sync(users, extras)
+        plan = demo_network_plan(specs, extras)
+        _network_sync(plan, users, profiles, extras)
+        member_ids = [u.pk for u in users]
+        transaction.on_commit(lambda: _network_caches_refresh(member_ids))
+    _after_load(users[CAMILLE].pk)
     return DemoLoadResult(
         members=len(specs),
         created=created,
@@ -76,6 +84,7 @@ def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
         education=education,
         skills=skills,
         views=views,
+        connections=len(plan.connections),
     )
 
 
@@ -453,3 +462,336 @@ def _work_emails_sync(users: list[User], extras: list[ExtrasSpec]) -> None:
     WorkEmail.objects.filter(
         member__in=users, email__in=[r.email for r in rows], verified_at__isnull=True
     ).update(verified_at=verified_at)
+
+
+# --- The network: network.py decides, these functions store -----------------------------------
+
+
+def _network_caches_refresh(member_ids: list[int]) -> None:
+    from maillage.network import degrees
+
+    degrees.invalidate(member_ids)
+
+
+def _after_load(camille_id: int) -> None:
+    """People search and Camille's suggestions, once the network is in place (when those parts
+    of the application are there)."""
+    try:
+        from maillage.search.services import search_reindex_all
+    except ImportError:
+        pass
+    else:
+        search_reindex_all()
+    try:
+        from maillage.network.suggestions import suggestions_refresh
+    except ImportError:
+        pass
+    else:
+        suggestions_refresh(camille_id)
+
+
+def _dated(model, rows: list, created: list[datetime]) -> list:
+    """bulk_create, then put back the creation dates `auto_now_add` overwrote (one query)."""
+    if not rows:
+        return rows
+    rows = model.objects.bulk_create(rows, batch_size=500)
+    for row, when in zip(rows, created, strict=True):
+        row.created_at = when
+        row.updated_at = when
+    model.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
+    return rows
+
+
+def _sync_rows(model, key_fields: list[str], scope, wanted: dict[tuple, datetime]) -> None:
+    """Make the rows of `model` within `scope` be exactly `wanted` (natural key → created_at):
+    rows already there stay as they are (a refresh of an unchanged network writes nothing),
+    extra ones go, missing ones are inserted with a plain `executemany` — tens of thousands of
+    rows without building a model instance for each, which is most of what bulk_create costs."""
+    columns = [f"{name}_id" for name in key_fields]
+    existing = {}
+    for pk, *key in model.objects.filter(scope).values_list("pk", *columns).iterator(2000):
+        existing[tuple(key)] = pk
+    extra = [pk for key, pk in existing.items() if key not in wanted]
+    for start in range(0, len(extra), 500):
+        model.objects.filter(pk__in=extra[start : start + 500]).delete()
+    missing = [key for key in wanted if key not in existing]
+    if not missing:
+        return
+    ops = connection.ops
+    adapted: dict[datetime, object] = {}
+
+    def adapt(value: datetime):
+        if value not in adapted:
+            adapted[value] = ops.adapt_datetimefield_value(value)
+        return adapted[value]
+
+    fields = [model._meta.get_field(name) for name in [*key_fields, "created_at"]]
+    # Table and column names come from the model, values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        ops.quote_name(model._meta.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*key, adapt(wanted[key])) for key in missing])
+
+
+def _network_clear(ids: list[int], camille_id: int) -> None:
+    """Forget what an earlier run wrote between demo members (rows with outsiders stay)."""
+    from maillage.network.models import (
+        Block,
+        Contact,
+        ContactTag,
+        Introduction,
+        Invitation,
+        Mute,
+        NetworkSettings,
+        Suggestion,
+    )
+    from maillage.notifications.models import Kind, Notification
+    from maillage.profiles.models import Recommendation
+
+    Notification.objects.filter(
+        recipient_id__in=ids,
+        actor_id__in=ids,
+        kind__in=[
+            Kind.INVITATION_RECEIVED,
+            Kind.INTRODUCTION_REQUESTED,
+            Kind.INTRODUCTION_FORWARDED,
+            Kind.RECOMMENDATION_REQUESTED,
+            Kind.RECOMMENDATION_RECEIVED,
+        ],
+    ).delete()
+    Notification.objects.filter(recipient_id=camille_id, kind=Kind.REMINDER_DUE).delete()
+    Block.objects.filter(blocker_id__in=ids, blocked_id__in=ids).delete()
+    Mute.objects.filter(muter_id__in=ids, muted_id__in=ids).delete()
+    Invitation.objects.filter(sender_id__in=ids, recipient_id__in=ids).delete()
+    Introduction.objects.filter(
+        requester_id__in=ids, intermediary_id__in=ids, target_id__in=ids
+    ).delete()
+    Suggestion.objects.filter(member_id__in=ids, candidate_id__in=ids).delete()
+    Recommendation.objects.filter(author_id__in=ids, recipient_id__in=ids).delete()
+    NetworkSettings.objects.filter(member_id__in=ids).delete()
+    # Camille's personal CRM is part of the demo: it is rewritten as a whole.
+    Contact.objects.filter(owner_id=camille_id).delete()
+    ContactTag.objects.filter(owner_id=camille_id).delete()
+
+
+def _network_sync(
+    plan: NetworkPlan, users: list[User], profiles: list[Profile], extras: list[ExtrasSpec]
+) -> None:
+    """Write the plan with bulk inserts, in the shapes the network services keep: both rows of
+    a connection with one date, connected members following each other, and so on."""
+    from maillage.network.models import (
+        Block,
+        Connection,
+        ConnectionsVisibility,
+        Contact,
+        ContactNote,
+        ContactTag,
+        Follow,
+        Introduction,
+        Invitation,
+        Mute,
+        NetworkSettings,
+        Reminder,
+    )
+    from maillage.notifications.models import Kind, Notification
+    from maillage.profiles.models import Endorsement, Recommendation
+
+    ids = [u.pk for u in users]
+    camille = users[CAMILLE]
+    _network_clear(ids, camille.pk)
+    now = timezone.now()
+
+    def ago(days: float) -> datetime:
+        return now - timedelta(days=days)
+
+    rows = []
+    for (a, b), share in plan.connections.items():
+        since = max(users[a].date_joined, users[b].date_joined)
+        when = since + (now - timedelta(days=1) - since) * share
+        rows.append((users[a].pk, users[b].pk, when))
+        rows.append((users[b].pk, users[a].pk, when))
+    connected = {(a, b): when for a, b, when in rows}
+    _sync_rows(Connection, ["member", "other"], Q(member_id__in=ids, other_id__in=ids), connected)
+    # Connected members follow each other (with the connection's date); some follow more.
+    follows = dict(connected)
+    for a, b in plan.follows:
+        follows.setdefault((users[a].pk, users[b].pk), ago(30))
+    _sync_rows(
+        Follow, ["follower", "followed"], Q(follower_id__in=ids, followed_id__in=ids), follows
+    )
+    Block.objects.bulk_create(
+        [Block(blocker_id=users[a].pk, blocked_id=users[b].pk) for a, b in plan.blocks]
+    )
+    Mute.objects.bulk_create(
+        [Mute(muter_id=users[a].pk, muted_id=users[b].pk) for a, b in plan.mutes]
+    )
+    NetworkSettings.objects.bulk_create(
+        [
+            NetworkSettings(
+                member_id=users[i].pk, connections_visibility=ConnectionsVisibility.ONLY_ME
+            )
+            for i in plan.connections_only_me
+        ]
+    )
+
+    invitations = _dated(
+        Invitation,
+        [
+            Invitation(
+                sender_id=users[i.sender].pk,
+                recipient_id=users[i.recipient].pk,
+                note=i.note,
+                status=i.status,
+                responded_at=None if i.status == "pending" else ago(i.days_ago * 0.6),
+            )
+            for i in plan.invitations
+        ],
+        [ago(i.days_ago) for i in plan.invitations],
+    )
+    introductions = _dated(
+        Introduction,
+        [
+            Introduction(
+                requester_id=users[i.requester].pk,
+                intermediary_id=users[i.intermediary].pk,
+                target_id=users[i.target].pk,
+                note=i.note,
+                forward_note=i.forward_note,
+                status=i.status,
+                forwarded_at=ago(i.days_ago / 2) if i.status == "forwarded" else None,
+            )
+            for i in plan.introductions
+        ],
+        [ago(i.days_ago) for i in plan.introductions],
+    )
+
+    # Endorsements of the skills each member lists, by their connections.
+    skill_rows = {
+        (profile_id, key): pk
+        for profile_id, key, pk in ProfileSkill.objects.filter(profile__in=profiles).values_list(
+            "profile_id", "skill__key", "pk"
+        )
+    }
+    keys: dict[str, str] = {}
+    endorsed = {}
+    for endorser, member, skill in plan.endorsements:
+        key = keys.get(skill) or keys.setdefault(skill, skill_key(skill))
+        row = skill_rows.get((profiles[member].pk, key))
+        if row is not None:
+            endorsed[(row, users[endorser].pk)] = ago((endorser * 7 + member * 3) % 400 + 1)
+    _sync_rows(
+        Endorsement,
+        ["profile_skill", "endorser"],
+        Q(endorser_id__in=ids, profile_skill__profile__member_id__in=ids),
+        endorsed,
+    )
+
+    recommendations = _dated(
+        Recommendation,
+        [
+            Recommendation(
+                author_id=users[r.author].pk,
+                recipient_id=users[r.recipient].pk,
+                relationship=r.relationship,
+                context=r.context,
+                request_message=r.request_message,
+                body=r.body,
+                status=r.status,
+                written_at=ago(r.days_ago) if r.body else None,
+                decided_at=ago(r.days_ago * 0.9) if r.status == "visible" else None,
+            )
+            for r in plan.recommendations
+        ],
+        [ago(r.days_ago) for r in plan.recommendations],
+    )
+
+    # Camille's notifications about what waits for her (as the services would have sent them).
+    notes = []
+    for row in invitations:
+        if row.recipient_id == camille.pk and row.status == "pending":
+            notes.append((Kind.INVITATION_RECEIVED, row.sender_id, row, row.created_at))
+    for row in introductions:
+        if row.intermediary_id == camille.pk and row.status == "asked":
+            notes.append((Kind.INTRODUCTION_REQUESTED, row.requester_id, row, row.created_at))
+    for row in recommendations:
+        if row.recipient_id == camille.pk and row.status == "pending":
+            notes.append((Kind.RECOMMENDATION_RECEIVED, row.author_id, row, row.written_at))
+        if row.author_id == camille.pk and row.status == "requested":
+            notes.append((Kind.RECOMMENDATION_REQUESTED, row.recipient_id, row, row.created_at))
+    _dated(
+        Notification,
+        [
+            Notification(
+                recipient_id=camille.pk,
+                kind=kind,
+                actor_id=actor,
+                target_type=target._meta.label_lower,
+                target_id=target.pk,
+            )
+            for kind, actor, target, _when in notes
+        ],
+        [when for *_rest, when in notes],
+    )
+
+    _crm_sync(plan, users, camille, ago, Contact, ContactTag, ContactNote, Reminder)
+
+
+def _crm_sync(plan, users, camille, ago, Contact, ContactTag, ContactNote, Reminder) -> None:
+    names = sorted({tag for c in plan.contacts for tag in c.tags})
+    tags = {
+        tag.name: tag
+        for tag in ContactTag.objects.bulk_create(
+            [ContactTag(owner=camille, name=n, key=fold_for_search(n)[:40]) for n in names]
+        )
+    }
+    contacts = _dated(
+        Contact,
+        [
+            Contact(
+                owner=camille,
+                member_id=users[c.member].pk if c.member is not None else None,
+                first_name=c.first_name,
+                last_name=c.last_name,
+                email=c.email,
+                organization=c.organization,
+                position=c.position,
+                source=c.source,
+                met_where=c.met_where,
+                met_on=ago(c.met_days_ago).date() if c.met_days_ago is not None else None,
+                met_why=c.met_why,
+            )
+            for c in plan.contacts
+        ],
+        [ago(30 + 7 * k) for k in range(len(plan.contacts))],
+    )
+    through = Contact.tags.through
+    through.objects.bulk_create(
+        [
+            through(contact_id=row.pk, contacttag_id=tags[name].pk)
+            for row, c in zip(contacts, plan.contacts, strict=True)
+            for name in c.tags
+        ]
+    )
+    note_rows, note_dates, reminder_rows, reminder_dates = [], [], [], []
+    for row, c in zip(contacts, plan.contacts, strict=True):
+        for k, body in enumerate(c.notes):
+            note_rows.append(ContactNote(contact=row, body=body))
+            note_dates.append(ago(20 - 5 * k))
+        for text, days_from_now, done in c.reminders:
+            due = ago(-days_from_now)
+            reminder_rows.append(
+                Reminder(
+                    contact=row,
+                    text=text,
+                    due_at=due,
+                    # A past reminder is done, or not fired yet so the reminder task fires it.
+                    done_at=due if done else None,
+                    fired_at=due if done else None,
+                )
+            )
+            reminder_dates.append(min(due, ago(1)) - timedelta(days=7))
+    _dated(ContactNote, note_rows, note_dates)
+    _dated(Reminder, reminder_rows, reminder_dates)
