@@ -189,7 +189,7 @@ RULES: dict[str, KindRule] = {
         text=_reminder_text,
         url=_reminder_url,
         visible=_reminder_is_mine,
-        icon="todo",
+        icon="bell",
         needs_actor=False,
     ),
     Kind.NEW_FOLLOWER: KindRule(
