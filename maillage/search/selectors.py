@@ -1,0 +1,203 @@
+"""People search: who matches, as this searcher may see them, closest first.
+
+Every condition is decided in SQL on `SearchEntry` rows the searcher may see — the rule of
+`maillage.core.audience` (public and members: any member; connections: the owner's 1st degree;
+only me: never, such entries are not even stored) — so a field hidden from the searcher can
+neither make a person match nor rank them higher, and a filter never matches it either. Blocked
+and inactive members never appear.
+
+Ranking: closer degrees first (1st, 2nd, 3rd+), then match quality (exact word > prefix > one
+typo; name > headline and organization > the rest), then mutual connections. The degree is
+computed in SQL so the `MAX_CANDIDATES` kept for ranking are the closest ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from maillage.accounts.models import User
+from maillage.core import audience
+from maillage.core.audience import Audience
+from maillage.network import degrees
+from maillage.network.models import Connection
+from maillage.network.selectors import people_for_viewer
+
+from .backends import Term, get_backend
+from .models import SearchEntry, SearchGroup, SearchTerm
+from .text import TYPO_MIN_LENGTH, deletions, within_one_edit, words
+
+MAX_WORDS = 6  # words of a query (and of each filter) taken into account
+MAX_CANDIDATES = 300  # matching members ranked per search (the closest by degree)
+MAX_TYPO_TERMS = 200  # vocabulary rows read per search for typo tolerance
+DEGREES = (1, 2, 3)
+
+EXACT, PREFIX, TYPO = 3, 2, 1
+GROUP_WEIGHT = {
+    SearchGroup.NAME: 3,
+    SearchGroup.HEADLINE: 2,
+    SearchGroup.ORGANIZATION: 2,
+    SearchGroup.TITLE: 1,
+    SearchGroup.LOCATION: 1,
+    SearchGroup.SKILLS: 1,
+}
+
+
+@dataclass(frozen=True)
+class PeopleQuery:
+    q: str = ""
+    degrees: frozenset[int] = frozenset()
+    org: str = ""
+    location: str = ""
+
+    @property
+    def words(self) -> list[str]:
+        return words(self.q)[:MAX_WORDS]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or words(self.org) or words(self.location) or self.degrees)
+
+
+@dataclass
+class PeoplePage:
+    results: list[User] = field(default_factory=list)
+    page_number: int = 1
+    has_more: bool = False
+    count: int = 0  # members matched, up to MAX_CANDIDATES
+    capped: bool = False
+
+
+def _typo_terms(query_words: list[str]) -> dict[str, set[str]]:
+    """For each query word of TYPO_MIN_LENGTH letters or more, the indexed words one edit away
+    (not the word itself nor its extensions, which the prefix match finds): one lookup."""
+    result: dict[str, set[str]] = {w: set() for w in query_words}
+    long_words = [w for w in query_words if len(w) >= TYPO_MIN_LENGTH]
+    if not long_words:
+        return result
+    variants = set().union(*(deletions(w) for w in long_words))
+    terms = set(
+        SearchTerm.objects.filter(variant__in=sorted(variants))
+        .values_list("term", flat=True)
+        .order_by("term")[:MAX_TYPO_TERMS]
+    )
+    for w in long_words:
+        result[w] = {t for t in terms if not t.startswith(w) and within_one_edit(w, t)}
+    return result
+
+
+def visible_entries(viewer: User):
+    """The index rows `viewer` may see (blocks are applied to members, see `people_search`)."""
+    connections = audience.relation(audience.CONNECTIONS).ids_for(viewer.pk)
+    return SearchEntry.objects.filter(
+        Q(audience__in=[Audience.PUBLIC, Audience.MEMBERS])
+        | Q(audience=Audience.CONNECTIONS, member_id__in=connections)
+    )
+
+
+def _quality(word: str, tokens: list[str], typos: set[str]) -> int:
+    best = 0
+    for token in tokens:
+        if token == word:
+            return EXACT
+        if token.startswith(word):
+            best = PREFIX
+        elif best < TYPO and token in typos:
+            best = TYPO
+    return best
+
+
+def _scores(rows, query_words: list[str], typos: dict[str, set[str]]) -> dict[int, int]:
+    """Match quality of each member: for each query word, the best (quality, field) it got."""
+    best: dict[int, dict[str, int]] = defaultdict(dict)
+    for member_id, group, text in rows:
+        tokens = text.split()
+        for word in query_words:
+            quality = _quality(word, tokens, typos[word])
+            if quality:
+                score = quality * 10 + GROUP_WEIGHT.get(group, 1)
+                if score > best[member_id].get(word, 0):
+                    best[member_id][word] = score
+    return {member_id: sum(per_word.values()) for member_id, per_word in best.items()}
+
+
+def people_search(
+    *, viewer: User, query: PeopleQuery, page: int = 1, per_page: int = 20
+) -> PeoplePage:
+    """One page of members matching `query`, as `viewer` may see them, closest first; each
+    result carries `degree`, `mutual_count` and `visible_location` (`people_for_viewer`)."""
+    page = max(1, page)
+    if not getattr(viewer, "is_authenticated", False) or query.is_empty:
+        return PeoplePage(page_number=page)
+    backend = get_backend()
+    query_words = query.words
+    typos = _typo_terms(query_words)
+    visible = visible_entries(viewer)
+
+    blocked = audience.relation(audience.BLOCKED).ids_for(viewer.pk)
+    members = User.objects.filter(is_active=True).exclude(pk=viewer.pk).exclude(pk__in=blocked)
+    word_terms: dict[str, list[Term]] = {
+        w: [(w, True), *((t, False) for t in sorted(typos[w]))] for w in query_words
+    }
+    for w in query_words:
+        matching = visible.filter(pk__in=backend.entry_ids(word_terms[w]))
+        members = members.filter(pk__in=matching.values("member_id"))
+    for group, text in ((SearchGroup.ORGANIZATION, query.org), (SearchGroup.LOCATION, query.location)):
+        filter_words = words(text)[:MAX_WORDS]
+        if filter_words:
+            # Every word of the filter, as a prefix, in one entry of that field group.
+            matching = visible.filter(
+                group=group,
+                pk__in=backend.entry_ids([(w, True) for w in filter_words], all_of=True),
+            )
+            members = members.filter(pk__in=matching.values("member_id"))
+
+    first = Connection.objects.filter(member_id=viewer.pk).values("other_id")
+    second = Connection.objects.filter(member_id__in=first).values("other_id")
+    members = members.annotate(
+        search_degree=Case(
+            When(pk__in=first, then=Value(1)),
+            When(pk__in=second, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    )
+    if query.degrees:
+        members = members.filter(search_degree__in=sorted(query.degrees))
+    candidates = list(
+        members.order_by("search_degree", "pk").values_list("pk", "search_degree")[
+            : MAX_CANDIDATES + 1
+        ]
+    )
+    capped = len(candidates) > MAX_CANDIDATES
+    candidates = candidates[:MAX_CANDIDATES]
+    if not candidates:
+        return PeoplePage(page_number=page)
+    ids = [pk for pk, _degree in candidates]
+
+    scores: dict[int, int] = {}
+    if query_words:
+        all_terms = list(dict.fromkeys(t for w in query_words for t in word_terms[w]))
+        rows = visible.filter(member_id__in=ids, pk__in=backend.entry_ids(all_terms)).values_list(
+            "member_id", "group", "text"
+        )
+        scores = _scores(rows, query_words, typos)
+    mutual = degrees.mutual_counts(viewer.pk, ids)
+    ordered = sorted(
+        candidates,
+        key=lambda row: (row[1], -scores.get(row[0], 0), -mutual.get(row[0], 0), row[0]),
+    )
+    start = (page - 1) * per_page
+    page_ids = [pk for pk, _degree in ordered[start : start + per_page]]
+    by_id = User.objects.select_related("profile").in_bulk(page_ids)
+    results = [by_id[pk] for pk in page_ids if pk in by_id]
+    people_for_viewer(viewer, results)
+    return PeoplePage(
+        results=results,
+        page_number=page,
+        has_more=len(ordered) > start + per_page,
+        count=len(ordered),
+        capped=capped,
+    )
