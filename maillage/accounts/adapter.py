@@ -63,8 +63,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             from maillage.profiles.services import profile_ensure
+            from maillage.search.services import member_index_on_commit
 
             profile_ensure(member=user)
+            member_index_on_commit(member_id=user.pk)
         if commit and InstanceSettings.current().signup_mode == SignupMode.INVITATION:
             from .services import signup_invitation_use
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from maillage.search.services import member_index_on_commit
+
 from .models import SignupInvitation, User
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -62,4 +64,5 @@ def member_create_verified(
             is_superuser=is_superuser,
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        member_index_on_commit(member_id=user.pk)
     return user

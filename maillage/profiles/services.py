@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.search.services import member_index_on_commit
 
 from .addresses import address_is_taken, address_suggest, address_validate
 from .models import (
@@ -205,6 +206,7 @@ def profile_update_intro(
         from .impersonation import impersonation_check
 
         impersonation_check(profile=profile)
+    member_index_on_commit(member_id=profile.member_id)
     return profile
 
 
@@ -232,6 +234,7 @@ def profile_set_audience(*, profile: Profile, section: str, audience: str) -> Pr
     field = f"{section}_audience"
     setattr(profile, field, audience)
     profile.save(update_fields=[field, "updated_at"])
+    member_index_on_commit(profile_id=profile.pk)
     return profile
 
 
@@ -295,6 +298,7 @@ def position_create(
         raise ValidationError(
             _("You cannot add more than %(max)d positions.") % {"max": MAX_POSITIONS}
         )
+    member_index_on_commit(profile_id=profile.pk)
     return Position.objects.create(profile=profile, **data)
 
 
@@ -322,11 +326,13 @@ def position_update(
     for name, value in data.items():
         setattr(position, name, value)
     position.save()
+    member_index_on_commit(profile_id=position.profile_id)
     return position
 
 
 @transaction.atomic
 def position_delete(*, position: Position) -> None:
+    member_index_on_commit(profile_id=position.profile_id)
     position.delete()
 
 
@@ -453,6 +459,7 @@ def skill_add(*, profile: Profile, name: str) -> ProfileSkill:
                 skill = Skill.objects.create(name=name, key=key)
         except IntegrityError:
             skill = Skill.objects.get(key=key)
+    member_index_on_commit(profile_id=profile.pk)
     return ProfileSkill.objects.create(
         profile=profile,
         skill=skill,
@@ -463,6 +470,7 @@ def skill_add(*, profile: Profile, name: str) -> ProfileSkill:
 @transaction.atomic
 def skill_remove(*, profile_skill: ProfileSkill) -> None:
     """Take a skill off the profile (the shared skill stays for the other members)."""
+    member_index_on_commit(profile_id=profile_skill.profile_id)
     profile_skill.delete()
 
 
