@@ -19,7 +19,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from maillage.notifications.models import Kind, Notification
 from maillage.notifications.services import notification_create
 
 from . import degrees
-from .models import INVITATION_NOTE_MAX, Introduction
+from .models import INVITATION_NOTE_MAX, Block, Introduction
 from .services import are_connected, connection_create
 
 OPEN = (Introduction.Status.ASKED, Introduction.Status.FORWARDED)
@@ -286,12 +286,17 @@ def introduction_for_viewer_or_404(viewer, public_id: UUID | str) -> Introductio
 
 
 def _not_across_blocks(viewer, queryset: QuerySet[Introduction]) -> QuerySet[Introduction]:
-    blocked = list(degrees.blocked_ids(viewer.pk))
-    if blocked:
-        queryset = queryset.exclude(
-            Q(requester_id__in=blocked) | Q(intermediary_id__in=blocked) | Q(target_id__in=blocked)
-        )
-    return queryset
+    """Leave out introductions with a block between any two of their three people (the same
+    rule as `may_see_introduction`, in SQL)."""
+    pairs = Q()
+    for a, b in (
+        ("requester", "intermediary"),
+        ("intermediary", "target"),
+        ("requester", "target"),
+    ):
+        pairs |= Q(blocker_id=OuterRef(a), blocked_id=OuterRef(b))
+        pairs |= Q(blocker_id=OuterRef(b), blocked_id=OuterRef(a))
+    return queryset.exclude(Exists(Block.objects.filter(pairs)))
 
 
 def introductions_to_forward(viewer) -> QuerySet[Introduction]:

@@ -160,7 +160,7 @@ def introduction_request(request: HttpRequest, address: str) -> HttpResponse:
                     requester=viewer, intermediary=intermediary, target=target, note=note
                 )
             except ValidationError as exc:
-                errors["__all__"] = " ".join(exc.messages)
+                errors["form"] = " ".join(exc.messages)
             else:
                 messages.success(
                     request,
