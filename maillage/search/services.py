@@ -51,7 +51,7 @@ def _entries_for(member: User) -> list[SearchEntry]:
         ]
     entries = []
     for group, level, texts in groups:
-        folded = [w for text in texts for w in words(text)]
+        folded = list(dict.fromkeys(w for text in texts for w in words(text)))
         if folded and level in INDEXED_AUDIENCES:
             entries.append(
                 SearchEntry(member_id=member.pk, group=group, audience=level, text=" ".join(folded))

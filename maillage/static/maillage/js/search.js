@@ -127,6 +127,15 @@
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-search-suggest]"), setup);
+    // The search page's filters sit folded on phones; beside the results there is room for them.
+    if (window.matchMedia && window.matchMedia("(min-width: 768px)").matches) {
+      Array.prototype.forEach.call(
+        document.querySelectorAll("details.people-search__filters"),
+        function (details) {
+          details.open = true;
+        }
+      );
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
