@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
+
 from maillage.core import audience
 
 from .kinds import Shown, load_targets, show
 from .models import Notification
 
 PAGE_SIZE = 20
+UNREAD_TTL = 60  # seconds; bounds how stale a badge can get if an invalidation is lost
 
 
 @dataclass
@@ -45,8 +49,25 @@ def notifications_page(*, member, page: int = 1) -> NotificationsPage:
     return NotificationsPage(items=items, number=page, has_previous=page > 1, has_next=has_next)
 
 
+def _unread_key(member_id: int) -> str:
+    return f"notifications:unread:{member_id}"
+
+
 def unread_count(member_id: int) -> int:
-    """How many unread notifications the member has (one query on the `notification_unread`
-    index). Not cached: the count changes with every notification and every "mark read", and a
-    stale badge is worse than one indexed count per page."""
-    return Notification.objects.filter(recipient_id=member_id, read_at__isnull=True).count()
+    """How many unread notifications the member has, for the top bar's badge: cached (every
+    page shows it), else one count on the `notification_unread` index. The services that add
+    notifications or mark them read forget the cached count (`forget_unread_count`)."""
+    key = _unread_key(member_id)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient_id=member_id, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_TTL)
+    return count
+
+
+def forget_unread_count(member_id: int) -> None:
+    """Drop the cached count now and again after commit: a page rendered between the two (and
+    reading the database before the commit) cannot keep a stale count."""
+    key = _unread_key(member_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

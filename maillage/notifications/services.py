@@ -10,6 +10,7 @@ from django.utils import timezone
 from maillage.core import audience, realtime
 
 from .models import Kind, Notification
+from .selectors import forget_unread_count
 
 
 def notification_create(
@@ -34,6 +35,7 @@ def notification_create(
         target_id=target.pk if target is not None else None,
         data=data or {},
     )
+    forget_unread_count(recipient_id)
     realtime.push_to_member(member_id=recipient_id, event="notification", data={"kind": str(kind)})
     return notification
 
@@ -44,4 +46,6 @@ def notifications_mark_read(*, member_id: int, ids: list[int] | None = None) -> 
         rows = Notification.objects.filter(recipient_id=member_id, read_at__isnull=True)
         if ids is not None:
             rows = rows.filter(pk__in=ids)
-        return rows.update(read_at=timezone.now())
+        changed = rows.update(read_at=timezone.now())
+    forget_unread_count(member_id)
+    return changed

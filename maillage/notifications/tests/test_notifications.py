@@ -72,6 +72,20 @@ def test_the_badge_counts_unread():
     assert 'class="nav-badge" aria-hidden="true">1<' in page
     assert "(1 unread)" in page
     assert "icon--bell" not in Client().get(reverse("landing")).content.decode()
+    client.post(reverse("notifications_read_all"))
+    assert "nav-badge" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_badge_is_cached_and_costs_no_query_once_warm(django_assert_num_queries):
+    from maillage.notifications.selectors import unread_count
+
+    me = member()
+    invite(member(), me)
+    assert unread_count(me.pk) == 1
+    with django_assert_num_queries(0):
+        assert unread_count(me.pk) == 1
+    notification_create(recipient_id=me.pk, kind=Kind.NEW_FOLLOWER, actor_id=member().pk)
+    assert unread_count(me.pk) == 2
 
 
 def test_paginated_newest_first():
@@ -194,8 +208,8 @@ def test_notifications_page_query_count_is_pinned(django_assert_num_queries, n):
         notification_create(recipient_id=me.pk, kind=Kind.REMINDER_DUE, target=reminder)
     client = logged(me)
     client.get(reverse("notifications"))
-    # session + user, the page (actors and profiles), invitations, reminders, the badge count
-    with django_assert_num_queries(6):
+    # session, user, the page (actors and profiles), invitations, reminders (badge cached)
+    with django_assert_num_queries(5):
         response = client.get(reverse("notifications"))
     assert len(response.context["page"].items) == min(3 * n, PAGE_SIZE)
 
