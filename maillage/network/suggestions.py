@@ -72,9 +72,7 @@ def fold(text: str) -> str:
     return " ".join(stripped.split())
 
 
-def _loose_regex(folded: str) -> str:
-    """A regular expression (SQLite and PostgreSQL) matching `folded` whatever the accents and
-    spacing, so the database narrows the rows before `fold` compares them exactly."""
+def _loose_pattern(folded: str) -> str:
     parts = []
     for ch in folded:
         if ch == " ":
@@ -86,14 +84,19 @@ def _loose_regex(folded: str) -> str:
             parts.append(ch)
         else:
             parts.append("." if not ch.isascii() else re.escape(ch))
-    return r"^\s*" + "".join(parts) + r"\s*$"
+    return "".join(parts)
+
+
+def _loose_regex(names: set[str]) -> str:
+    """One regular expression (SQLite and PostgreSQL) matching any of these folded names
+    whatever the accents, case and spacing, so the database narrows the rows (one test per
+    row) before `fold` compares them exactly."""
+    alternatives = "|".join(_loose_pattern(name) for name in sorted(names))
+    return r"^\s*(" + alternatives + r")\s*$"
 
 
 def _matching(field_name: str, names: set[str]) -> Q:
-    q = Q()
-    for name in sorted(names):
-        q |= Q(**{f"{field_name}__iregex": _loose_regex(name)})
-    return q
+    return Q(**{f"{field_name}__iregex": _loose_regex(names)})
 
 
 @dataclass
@@ -239,7 +242,7 @@ def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
                 Profile.objects.filter(
                     ~Q(member_id__in=excluded),
                     member__is_active=True,
-                    city__iregex=_loose_regex(my_city_key),
+                    city__iregex=_loose_regex({my_city_key}),
                 )
                 .order_by("-member__date_joined")
                 .values_list("member_id", "city")[:WEAK_MATCH_ROWS]
