@@ -138,6 +138,40 @@ def contact_create(
         )
 
 
+def contact_update(
+    *,
+    owner: User,
+    contact: Contact,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    organization: str = "",
+    position: str = "",
+    url: str = "",
+) -> Contact:
+    """Change an outside contact's details (a member's come from their profile)."""
+    _check_owner(owner, contact)
+    if contact.member_id is not None:
+        raise ValidationError(_("A member's details come from their profile."), code="member")
+    values = _clean_contact_fields(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        organization=organization,
+        position=position,
+        url=url,
+    )
+    if not (values["first_name"] or values["last_name"] or values["email"]):
+        raise ValidationError(_("Give at least a name or an e-mail address."), code="empty")
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(contact, name, value)
+        contact.save(update_fields=[*values.keys(), "updated_at"])
+    return contact
+
+
 def _clean_contact_fields(**fields: str) -> dict[str, str]:
     limits = {
         "first_name": (80, _("The first name")),

@@ -351,10 +351,17 @@ def crm_relationship_action(request: HttpRequest, address: str, action: str) -> 
 # --- Outside contacts ---------------------------------------------------------------------------
 
 
-def _contact_page(request, contact, *, bound=None, error="", status=200):
+def _contact_page(request, contact, *, bound=None, error="", status=200, details_form=None):
     action_url = reverse("crm_contact_action", args=[contact.public_id, "ACTION"])
     context = _panel_context(request, contact=contact, action_url=action_url, bound=bound, error=error)
     context["contact"] = contact
+    context["details_form"] = details_form or ContactForm(
+        prefix="details",
+        initial={
+            name: getattr(contact, name)
+            for name in ("first_name", "last_name", "email", "phone", "organization", "position", "url")
+        },
+    )
     return render(request, "network/crm/contact.html", context, status=status)
 
 
@@ -377,6 +384,18 @@ def crm_contact_action(request: HttpRequest, contact_id, action: str) -> HttpRes
         crm.contact_delete(owner=request.user, contact=contact)
         messages.success(request, _("The contact is deleted."))
         return redirect("crm_contacts")
+    if action == "details":
+        form = ContactForm(request.POST, prefix="details")
+        if form.is_valid():
+            try:
+                crm.contact_update(owner=request.user, contact=contact, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The contact's details are saved."))
+                return redirect("crm_contact", contact.public_id)
+        contact.refresh_from_db()
+        return _contact_page(request, contact, details_form=form, status=400)
     return _respond(
         request,
         action=action,

@@ -74,7 +74,15 @@ def _always(notification: Notification, target: Any) -> bool:
 
 
 def _reminder_is_mine(notification: Notification, target: Any) -> bool:
-    return target is not None and target.contact.owner_id == notification.recipient_id
+    if target is None or target.contact.owner_id != notification.recipient_id:
+        return False
+    about = target.contact.member
+    if about is None:
+        return True
+    # The relationship page of a member one may no longer see is gone: so is its reminder.
+    from maillage.core import audience
+
+    return about.is_active and not audience.is_blocked(notification.recipient_id, about.pk)
 
 
 def _reminder_url(notification: Notification, target: Any) -> str:

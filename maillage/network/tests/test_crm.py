@@ -419,3 +419,33 @@ def test_login_with_password_still_works_for_the_fixture(world):
     client = Client()
     assert client.login(email=world["author"].email, password=DEFAULT_PASSWORD)
     assert client.get(reverse("crm_contacts")).status_code == 200
+
+
+def test_outside_contact_details_are_edited_by_the_owner_only(world):
+    contact = crm.contact_create(owner=world["author"], first_name="Zoé", last_name="Dehors")
+    url = reverse("crm_contact_action", args=[contact.public_id, "details"])
+    data = {"details-first_name": "Zoé", "details-last_name": "Durand", "details-email": "z@example.org"}
+    assert client_for(world["friend"]).post(url, data).status_code == 404
+    response = client_for(world["author"]).post(url, data)
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.last_name, contact.email) == ("Durand", "z@example.org")
+    bad = client_for(world["author"]).post(url, {"details-email": "not an address"})
+    assert bad.status_code == 400
+    contact.refresh_from_db()
+    assert contact.email == "z@example.org"
+    member_contact = crm.contact_for_member_ensure(owner=world["author"], member=world["subject"])
+    url = reverse("crm_contact_action", args=[member_contact.public_id, "details"])
+    assert client_for(world["author"]).post(url, data).status_code == 404
+
+
+def test_second_degree_members_see_nothing(world):
+    second = member(address="second")
+    connect(second, world["friend"])  # 2nd degree of the author
+    add_note(client_for(world["author"]), "subject", body="Private to the author")
+    contact = Contact.objects.get(owner=world["author"])
+    client = client_for(second)
+    assert client.get(reverse("crm_contact", args=[contact.public_id])).status_code == 404
+    page = client.get(reverse("crm_relationship", args=["subject"])).content.decode()
+    assert "Private to the author" not in page
+    assert "Private to the author" not in client.get(reverse("crm_contacts")).content.decode()

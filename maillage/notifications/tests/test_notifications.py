@@ -267,9 +267,23 @@ def test_reminder_of_an_outside_contact_links_to_its_page():
     assert "Zoé Dehors" in item.text
 
 
-def test_a_claimed_reminder_is_not_fired_again(reminders):
-    # Another run claimed it between the read and the update.
+def test_a_reminder_claimed_by_another_run_is_not_fired_again(reminders, monkeypatch):
+    from maillage.network import reminders as module
+
+    # This run read the due reminders, then another run claimed (and fired) the same one.
+    stale = list(module.due_reminders(timezone.now()))
+    assert [r.pk for r in stale] == [reminders["due"].pk]
     Reminder.objects.filter(pk=reminders["due"].pk).update(fired_at=timezone.now())
+    batches = [stale, []]
+
+    class Stale:
+        def order_by(self, *fields):
+            return self
+
+        def __getitem__(self, item):
+            return batches.pop(0)
+
+    monkeypatch.setattr(module, "due_reminders", lambda now: Stale())
     assert reminders_fire() == 0
     assert not Notification.objects.exists()
 
@@ -294,3 +308,10 @@ def test_the_ticker_enqueues_the_task(monkeypatch):
 
 def test_kinds_cover_every_kind():
     assert set(kinds.RULES) == {k.value for k in Kind}
+
+
+def test_a_reminder_about_someone_now_blocked_is_not_shown(reminders):
+    reminders_fire()
+    assert len(texts(reminders["owner"])) == 1
+    block(reminders["contact"].member, reminders["owner"])
+    assert texts(reminders["owner"]) == []
