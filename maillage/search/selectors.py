@@ -124,10 +124,16 @@ def _scores(rows, query_words: list[str], typos: dict[str, set[str]]) -> dict[in
 
 
 def people_search(
-    *, viewer: User, query: PeopleQuery, page: int = 1, per_page: int = 20
+    *,
+    viewer: User,
+    query: PeopleQuery,
+    page: int = 1,
+    per_page: int = 20,
+    max_candidates: int = MAX_CANDIDATES,
 ) -> PeoplePage:
     """One page of members matching `query`, as `viewer` may see them, closest first; each
-    result carries `degree`, `mutual_count` and `visible_location` (`people_for_viewer`)."""
+    result carries `degree`, `mutual_count` and `visible_location` (`people_for_viewer`).
+    At most `max_candidates` matching members, the closest by degree, are ranked."""
     page = max(1, page)
     if not getattr(viewer, "is_authenticated", False) or query.is_empty:
         return PeoplePage(page_number=page)
@@ -168,11 +174,11 @@ def people_search(
         members = members.filter(search_degree__in=sorted(query.degrees))
     candidates = list(
         members.order_by("search_degree", "pk").values_list("pk", "search_degree")[
-            : MAX_CANDIDATES + 1
+            : max_candidates + 1
         ]
     )
-    capped = len(candidates) > MAX_CANDIDATES
-    candidates = candidates[:MAX_CANDIDATES]
+    capped = len(candidates) > max_candidates
+    candidates = candidates[:max_candidates]
     if not candidates:
         return PeoplePage(page_number=page)
     ids = [pk for pk, _degree in candidates]
@@ -184,7 +190,8 @@ def people_search(
             "member_id", "group", "text"
         )
         scores = _scores(rows, query_words, typos)
-    mutual = degrees.mutual_counts(viewer.pk, ids)
+    # Beyond the 2nd degree nobody shares a connection with the viewer: no need to count.
+    mutual = degrees.mutual_counts(viewer.pk, [pk for pk, degree in candidates if degree < 3])
     ordered = sorted(
         candidates,
         key=lambda row: (row[1], -scores.get(row[0], 0), -mutual.get(row[0], 0), row[0]),

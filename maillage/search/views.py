@@ -10,6 +10,8 @@ from .selectors import PeoplePage, PeopleQuery, people_search
 
 PER_PAGE = 20
 SUGGESTIONS = 8
+# Suggestions rank fewer people (the closest by degree) to answer while the member types.
+SUGGESTION_CANDIDATES = 60
 
 
 @require_GET
@@ -48,7 +50,10 @@ def search_suggest(request: HttpRequest) -> HttpResponse:
     page = PeoplePage()
     if form.is_valid() and form.cleaned_data["q"].strip():
         page = people_search(
-            viewer=request.user, query=form.people_query(), per_page=SUGGESTIONS
+            viewer=request.user,
+            query=form.people_query(),
+            per_page=SUGGESTIONS,
+            max_candidates=SUGGESTION_CANDIDATES,
         )
     return render(
         request,
