@@ -315,3 +315,24 @@ def test_a_reminder_about_someone_now_blocked_is_not_shown(reminders):
     assert len(texts(reminders["owner"])) == 1
     block(reminders["contact"].member, reminders["owner"])
     assert texts(reminders["owner"]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_worker_runs_the_enqueued_reminder_task(settings):
+    """What the ticker does each minute, end to end: enqueue on the database queue, then the
+    real database worker runs the task, which fires the due reminder."""
+    from django_tasks_db.models import DBTaskResult
+
+    from maillage.core.management.commands import worker
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    owner = member()
+    contact = crm.contact_create(owner=owner, first_name="Zoé", last_name="Dehors")
+    crm.reminder_add(owner=owner, contact=contact, text="Call", due_at=timezone.now())
+    worker.enqueue_periodic()
+    assert DBTaskResult.objects.count() == 1 and not Notification.objects.exists()
+    call_command("db_worker", "--queue-name", "*", "--no-startup-delay", "--no-reload", "--batch")
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Notification.objects.get().kind == Kind.REMINDER_DUE
