@@ -100,7 +100,8 @@ def skill_endorse(*, endorser: User, profile: Profile, skill_id: int) -> Endorse
             recipient_id=profile.member_id,
             kind=Kind.ENDORSEMENT,
             actor_id=endorser.pk,
-            target=profile_skill,
+            # The endorsement itself: withdrawn, the notification goes with it.
+            target=endorsement,
             data={"skill": profile_skill.skill.name, "skill_id": profile_skill.skill_id},
         )
     return endorsement

@@ -342,6 +342,14 @@ def test_endorsers_list_query_count_is_constant(client, world, count, django_ass
     url = f"/in/{world['profile'].address}/skills/{world['skill'].skill_id}/endorsements/"
     client.get(url)  # warm the degree caches
     # session, user, profile, the skill, the (skill, endorser) pairs, the page's people (with
-    # their profiles), the viewer's unread notifications (top bar).
-    with django_assert_num_queries(7):
+    # their profiles); degrees, blocks and the top bar's unread count come from the cache.
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_the_notification_points_at_the_endorsement(world):
+    endorsement = rules.skill_endorse(
+        endorser=world["connection"], profile=world["profile"], skill_id=world["skill"].skill_id
+    )
+    note = Notification.objects.get(kind=Kind.ENDORSEMENT)
+    assert (note.target_type, note.target_id) == ("profiles.endorsement", endorsement.pk)

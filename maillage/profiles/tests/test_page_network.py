@@ -228,9 +228,9 @@ def test_mutual_page_query_count_is_constant(client, world, count, django_assert
         connect(viewer, person)
     client.force_login(viewer)
     page(client, owner, "mutual/")  # warm the degree caches
-    # session, user, profile, the page's people (with their profiles), the viewer's unread
-    # notifications (top bar); degrees and mutual connections come from the cache.
-    with django_assert_num_queries(5):
+    # session, user, profile, the page's people (with their profiles); degrees, mutual
+    # connections and the top bar's unread count come from the cache.
+    with django_assert_num_queries(4):
         assert page(client, owner, "mutual/").status_code == 200
 
 
