@@ -48,15 +48,18 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 # --- Endorsements -------------------------------------------------------------------------------
 
 
-def _skill_item_response(request: HttpRequest, profile: Profile, skill_id: int) -> HttpResponse:
-    """The one skill's row, as the viewer now sees it (for htmx)."""
+def _skill_item_response(
+    request: HttpRequest, profile: Profile, skill_id: int, *, error: str = ""
+) -> HttpResponse:
+    """The one skill's row, as the viewer now sees it (for htmx), with the refusal if any."""
     item = (
         ProfileSkill.objects.select_related("skill")
         .filter(profile=profile, skill_id=skill_id)
         .first()
     )
     if item is None:
-        raise Http404
+        # Nothing to redraw: htmx leaves the page as it is and the message says why.
+        return HttpResponse(error or _("This skill is no longer listed."), status=422)
     found = endorsement_rules.endorsements_for_skills(request.user, profile, [item])
     return render(
         request,
@@ -66,6 +69,7 @@ def _skill_item_response(request: HttpRequest, profile: Profile, skill_id: int) 
             "profile": profile,
             "endorsements_shown": endorsement_rules.endorsements_visible_to(request.user, profile),
             "may_endorse": endorsement_rules.may_endorse(request.user, profile),
+            "error": error,
         },
     )
 
@@ -77,7 +81,7 @@ def _endorsement_action(request: HttpRequest, address: str, skill_id: int, *, en
         service(endorser=request.user, profile=profile, skill_id=skill_id)
     except ValidationError as error:
         if _is_htmx(request):
-            return HttpResponse(" ".join(error.messages), status=422)
+            return _skill_item_response(request, profile, skill_id, error=" ".join(error.messages))
         _error(request, error)
     else:
         if _is_htmx(request):

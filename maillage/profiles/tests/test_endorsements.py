@@ -168,13 +168,21 @@ def test_htmx_endorse_returns_the_skill_row_in_place(client, world):
     assert 'aria-pressed="false"' in response.content.decode()
 
 
-def test_htmx_refusal_is_a_422_with_the_message(client, world):
+def test_htmx_refusal_redraws_the_row_with_the_message(client, world):
     client.force_login(world["stranger"])
     response = client.post(
         endorse_url(world["profile"], world["skill"].skill), headers={"HX-Request": "true"}
     )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="endorse-item__error" role="alert"' in html
+    assert "1st-degree" in html
+    assert not Endorsement.objects.exists()
+    unknown = Skill.objects.create(key="fortran", name="Fortran")
+    client.force_login(world["connection"])
+    response = client.post(endorse_url(world["profile"], unknown), headers={"HX-Request": "true"})
     assert response.status_code == 422
-    assert "1st-degree" in response.content.decode()
+    assert "does not list this skill" in response.content.decode()
 
 
 # --- What the skills section shows ----------------------------------------------------------
