@@ -307,10 +307,15 @@ def _hidden_ids(viewer: User) -> frozenset[int]:
     return degrees.blocked_ids(viewer.pk)
 
 
-def _page(rows: list, limit: int, person: Callable, viewer: User) -> PeoplePage:
+def _page(
+    rows: list, limit: int, person: Callable, viewer: User, *, actions: bool = True
+) -> PeoplePage:
     shown = rows[:limit]
     people = [person(row) for row in shown]
-    annotate_people(viewer, people)
+    if actions:
+        annotate_people(viewer, people)
+    elif people:
+        people_for_viewer(viewer, people)
     return PeoplePage(people=people, has_more=len(rows) > limit)
 
 
@@ -422,7 +427,7 @@ def blocked_page(viewer: User, *, limit: int, offset: int) -> PeoplePage:
         .select_related("blocked", "blocked__profile")
         .order_by("-created_at", "-pk")[offset : offset + limit + 1]
     )
-    return _page(rows, limit, lambda row: row.blocked, viewer)
+    return _page(rows, limit, lambda row: row.blocked, viewer, actions=False)
 
 
 def muted_page(viewer: User, *, limit: int, offset: int) -> PeoplePage:
@@ -432,7 +437,7 @@ def muted_page(viewer: User, *, limit: int, offset: int) -> PeoplePage:
         .select_related("muted", "muted__profile")
         .order_by("-created_at", "-pk")[offset : offset + limit + 1]
     )
-    return _page(rows, limit, lambda row: row.muted, viewer)
+    return _page(rows, limit, lambda row: row.muted, viewer, actions=False)
 
 
 # --- Pages ----------------------------------------------------------------------------------------
