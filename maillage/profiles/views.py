@@ -474,10 +474,15 @@ def mutual_summary(viewer, member) -> MutualSummary | None:
 MUTUAL_PAGE_SIZE = 20
 
 
-@login_required
 @require_GET
 def profile_mutual(request: HttpRequest, address: str) -> HttpResponse:
-    """/in/<address>/mutual/: the connections the viewer shares with the member, closest first."""
+    """/in/<address>/mutual/: the connections the viewer shares with the member, closest first.
+
+    Only for another member who may see the profile: visitors, the member themself and anyone
+    across a block get the 404 of a page that does not exist.
+    """
+    if not request.user.is_authenticated:
+        raise Http404
     from maillage.accounts.models import User
     from maillage.network.degrees import mutual_ids_closest_first
     from maillage.network.selectors import people_for_viewer
