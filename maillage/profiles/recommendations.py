@@ -200,15 +200,23 @@ def recommendation_write(
             )
             recommendation = request
         else:
-            recommendation = Recommendation.objects.create(
-                recipient=recipient,
-                author=author,
-                relationship=relationship,
-                context=context,
-                body=body,
-                status=Status.PENDING,
-                written_at=now,
-            )
+            try:
+                with transaction.atomic():
+                    recommendation = Recommendation.objects.create(
+                        recipient=recipient,
+                        author=author,
+                        relationship=relationship,
+                        context=context,
+                        body=body,
+                        status=Status.PENDING,
+                        written_at=now,
+                    )
+            except IntegrityError as exc:  # a second submit raced the first
+                raise ValidationError(
+                    _("Your recommendation for %(name)s is waiting for their approval.")
+                    % {"name": recipient.get_full_name()},
+                    code="pending",
+                ) from exc
         notification_create(
             recipient_id=recipient.pk,
             kind=Kind.RECOMMENDATION_RECEIVED,

@@ -463,3 +463,10 @@ def test_services_check_who_acts(world):
     row.refresh_from_db()
     request.refresh_from_db()
     assert (row.status, request.status) == (Status.PENDING, Status.REQUESTED)
+
+
+def test_a_second_unrequested_one_waits_for_the_first(world):
+    written(world)
+    with pytest.raises(ValidationError, match="waiting for their approval"):
+        written(world)
+    assert Recommendation.objects.count() == 1
