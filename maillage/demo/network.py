@@ -251,6 +251,16 @@ def _studied_text(author: MemberSpec, recipient: MemberSpec, school: str) -> str
     )
 
 
+SENIOR_WORDS = ("direct", "responsable", "head", "manager", "lead", "chef", "cheffe")
+
+
+def _senior_at(spec: MemberSpec, org: str) -> bool:
+    return any(
+        p.organization_name == org and any(w in p.title.lower() for w in SENIOR_WORDS)
+        for p in spec.positions
+    )
+
+
 def _context(spec: MemberSpec, org: str) -> str:
     position = next((p for p in spec.positions if p.organization_name == org), None)
     if position is None:
@@ -389,9 +399,10 @@ def second_degree(adj: dict[int, set[int]], member: int) -> set[int]:
     return found - adj[member] - {member}
 
 
-def _note(rng: random.Random, sender: MemberSpec, recipient: MemberSpec) -> str:
+def _note(rng: random.Random, sender: MemberSpec, recipient: MemberSpec, turn: int) -> str:
+    """The notes in turn (Camille's inbox shows different ones), with the recipient's name."""
     notes = NOTES_FR if sender.language == "fr" else NOTES_EN
-    return rng.choice(notes).format(first=recipient.first_name)
+    return notes[(turn + rng.randrange(2)) % len(notes)].format(first=recipient.first_name)
 
 
 def _plan_invitations(plan, specs, adj, blocked_pairs, rng) -> None:
@@ -403,7 +414,7 @@ def _plan_invitations(plan, specs, adj, blocked_pairs, rng) -> None:
         if sender == recipient or key in used or key in blocked_pairs or recipient in adj[sender]:
             return False
         used.add(key)
-        note = _note(rng, specs[sender], specs[recipient]) if with_note else ""
+        note = _note(rng, specs[sender], specs[recipient], len(used)) if with_note else ""
         plan.invitations.append(
             InvitationPlan(sender, recipient, status, note, round(days_ago, 3))
         )
@@ -505,19 +516,32 @@ def _plan_recommendations(plan, specs, extras, adj, orgs, schools, rng) -> None:
     # Camille: visible ones from her connections (colleagues first), two waiting for her
     # approval, two asked of her.
     camille = specs[CAMILLE]
-    her_orgs = [p.organization_name for p in camille.positions]
+    her_orgs = [p.organization_name for p in camille.positions]  # Nexalys, Lumen, the bank
     friends = sorted(adj[CAMILLE] - {ADMIN})
-    colleagues = [f for f in friends if any(f in orgs.get(o, ()) for o in her_orgs)]
-    rest = [f for f in friends if f not in set(colleagues)]
-    rng.shuffle(colleagues)
+    by_org = {org: [f for f in friends if f in orgs.get(org, ())] for org in her_orgs}
+    for pool in by_org.values():
+        rng.shuffle(pool)
+    colleagues = {f for pool in by_org.values() for f in pool}
+    rest = [f for f in friends if f not in colleagues]
     rng.shuffle(rest)
-    authors = (colleagues + rest)[:6]
-    # (text, organization, shown or waiting for her approval)
-    setups = ((0, 0, "visible"), (1, 0, "visible"), (2, 1, "visible"), (3, 2, "visible"),
-              (1, 1, "pending"), (2, 0, "pending"))  # fmt: skip
-    for author, (text_index, org_index, status) in zip(authors, setups, strict=False):
+    used: set[int] = set()
+    # (where they worked together, which text, shown or waiting for her approval); someone who
+    # never worked with her writes as a client of the agency (Atelier Lumen).
+    setups = ((0, 0, "visible"), (0, 1, "visible"), (1, 1, "visible"), (2, 3, "visible"),
+              (1, 1, "pending"), (None, 2, "pending"))  # fmt: skip
+    for org_index, text_index, status in setups:
+        org = her_orgs[org_index % len(her_orgs)] if org_index is not None else None
+        pool = by_org.get(org, []) if org is not None else []
+        if text_index == 0:  # "managed": someone senior there
+            pool = [f for f in pool if _senior_at(specs[f], org)]
+        author = next((f for f in pool if f not in used), None)
+        if author is None:
+            author = next((f for f in rest if f not in used), None)
+            org, text_index = her_orgs[1 % len(her_orgs)], 2
+        if author is None:
+            break
+        used.add(author)
         relationship, fr, en = CAMILLE_RECOMMENDATIONS[text_index]
-        org = her_orgs[org_index % len(her_orgs)]
         text = (fr if specs[author].language == "fr" else en).format(org=org)
         taken.add((author, CAMILLE))
         plan.recommendations.append(
@@ -526,10 +550,14 @@ def _plan_recommendations(plan, specs, extras, adj, orgs, schools, rng) -> None:
                 round(rng.uniform(1, 8) if status == "pending" else rng.uniform(30, 500), 3),
             )
         )  # fmt: skip
-    askers = [f for f in (colleagues + rest)[6:] if (CAMILLE, f) not in taken][:2]
+    colleagues_left = [f for pool in by_org.values() for f in pool if f not in used]
+    askers = [f for f in dict.fromkeys(colleagues_left + rest) if f not in used][:2]
     for asker in askers:
         message = REQUEST_FR if specs[asker].language == "fr" else REQUEST_EN
-        org = specs[asker].positions[0].organization_name if specs[asker].positions else ""
+        org = next(
+            (o for o in her_orgs if asker in orgs.get(o, ())),
+            specs[asker].positions[0].organization_name if specs[asker].positions else "",
+        )
         plan.recommendations.append(
             RecommendationPlan(
                 CAMILLE, asker, "same_team", _context(specs[asker], org), "requested", "",
