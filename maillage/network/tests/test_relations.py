@@ -188,3 +188,18 @@ def test_a_rolled_back_connection_leaves_no_trace():
         raise RuntimeError
     assert degrees.degree_of(a.pk, b.pk) == 3
     assert not audience.can_view_audience(a, owner_id=b.pk, audience=Audience.CONNECTIONS)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="degrees.py caches sets read inside a write transaction; a rollback leaves them "
+    "stale (see the report: skip cache writes while on-commit callbacks are pending)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_set_read_inside_a_rolled_back_transaction_is_not_kept():
+    a, b = people(2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.connection_create(member_id=a.pk, other_id=b.pk)
+        assert degrees.degree_of(a.pk, b.pk) == 1  # read, and cached, before the rollback
+        raise RuntimeError
+    assert degrees.degree_of(a.pk, b.pk) == 3
