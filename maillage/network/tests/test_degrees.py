@@ -148,6 +148,7 @@ def scenarios(draw):
 @pytest.mark.django_db
 @settings(
     max_examples=25,
+    database=None,  # nothing written under the repository
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -171,6 +172,7 @@ def test_degrees_match_a_breadth_first_search_before_and_after_each_change(
 @pytest.mark.django_db
 @settings(
     max_examples=15,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
