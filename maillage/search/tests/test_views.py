@@ -68,6 +68,10 @@ def test_user_text_is_escaped(client, viewer):
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert" in html
         assert "<b>Bold</b>" not in html
+    for name in ("search", "search_suggest"):
+        html = client.get(reverse(name), {"q": '<img src=x onerror="y">'}).content.decode()
+        assert "<img src=x" not in html
+        assert "&lt;img src=x" in html
 
 
 def test_empty_page_invites_to_search(client, viewer):
