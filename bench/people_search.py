@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 BUDGET_P95_MS = {
+    "search page, no query (baseline)": 100,
     "search (name)": 100,
     "search (typo)": 100,
     "search (word + filters)": 100,
@@ -70,6 +71,7 @@ def main() -> int:
         return word[:i] + word[i + 1 :]  # one letter missing
 
     queries = {
+        "search page, no query (baseline)": lambda: {},
         "search (name)": lambda: {"q": rng.choice(names)},
         "search (typo)": lambda: {"q": typo(rng.choice(names))},
         "search (word + filters)": lambda: rng.choice(filtered),
