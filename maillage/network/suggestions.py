@@ -384,7 +384,13 @@ def _stored(viewer) -> Q:
     return Q(member_id=viewer.pk, candidate__is_active=True)
 
 
-def suggestions_for(viewer, limit: int = 20, offset: int = 0, *, refresh: bool = True):
+def suggestions_for(viewer, limit: int = 20, offset: int = 0) -> list[User]:
+    """The viewer's suggestions from `offset`, at most `limit`, best first, annotated (see
+    `suggestions_page`): for blocks of suggestions on other pages."""
+    return suggestions_page(viewer, limit, offset)[0]
+
+
+def suggestions_page(viewer, limit: int = 20, offset: int = 0, *, refresh: bool = True):
     """The viewer's suggestions from `offset`, at most `limit`, best first: Users annotated by
     `people_for_viewer` (degree, mutual count, visible location, relationship) plus `reasons`
     (data), `reasons_text` (strings) and `reasons_shown` ({"kind", "text"} for templates). Refreshes on the fly, synchronously, when the viewer has

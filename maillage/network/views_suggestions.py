@@ -26,7 +26,7 @@ from maillage.profiles.models import Profile
 from . import introductions as intro
 from . import services
 from .models import INVITATION_NOTE_MAX, Introduction
-from .suggestions import suggestions_for
+from .suggestions import suggestions_page
 
 PAGE_SIZE = 20
 BLOCK_SIZES = {"home": 3, "network": 6}
@@ -63,7 +63,7 @@ def _name(member: User) -> str:
 @require_GET
 def network_suggestions(request: HttpRequest) -> HttpResponse:
     number = _page_number(request)
-    people, has_more = suggestions_for(
+    people, has_more = suggestions_page(
         request.user, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
     return render(
@@ -86,7 +86,7 @@ def network_suggestions_block(request: HttpRequest) -> HttpResponse:
     layout = request.GET.get("layout")
     if layout not in BLOCK_SIZES:
         layout = "network"
-    people, has_more = suggestions_for(request.user, limit=BLOCK_SIZES[layout], offset=0)
+    people, has_more = suggestions_page(request.user, limit=BLOCK_SIZES[layout], offset=0)
     # Actions inside the block come back to the page that holds it (htmx says which).
     fallback = reverse("home") if layout == "home" else reverse("network")
     current = urlsplit(request.headers.get("HX-Current-URL", ""))

@@ -153,7 +153,7 @@ def test_reasons_are_rendered_in_the_viewers_language(client):
     works_at(them, "Orange")
     studied_at(them, "INSA Lyon")
     has_skills(them, "Python", "Django", "SQL")
-    people, has_more = sugg.suggestions_for(me, limit=20)
+    people, has_more = sugg.suggestions_page(me, limit=20)
     assert not has_more
     assert people[0] == them
     assert people[0].reasons_text == [
@@ -260,7 +260,7 @@ def test_a_hidden_employer_gives_no_reason_but_mutual_connections_still_do():
     assert [r["kind"] for r in reasons_of(me, them)] == ["mutual", "employer"]
     hide(them, experience=Audience.CONNECTIONS)
     assert reasons_of(me, them) == [{"kind": "mutual", "count": 1}]
-    people, _more = sugg.suggestions_for(me)
+    people = sugg.suggestions_for(me, 20, 0)
     assert people[0].reasons_text == ["1 mutual connection"]
 
 
@@ -275,7 +275,7 @@ def test_a_section_hidden_after_the_refresh_does_not_leak_from_the_stored_reason
     sugg.suggestions_refresh(me.pk)
     assert "employer" in [r["kind"] for r in Suggestion.objects.get(member=me).reasons]
     hide(them, experience=Audience.ONLY_ME)
-    people, _more = sugg.suggestions_for(me)
+    people = sugg.suggestions_for(me, 20, 0)
     assert people[0].reasons_text == ["1 mutual connection"]
     client.force_login(me)
     page = client.get(reverse("network_suggestions")).content.decode()
