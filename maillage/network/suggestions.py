@@ -421,14 +421,11 @@ def suggestions_page(viewer, limit: int = 20, offset: int = 0, *, refresh: bool 
     people_for_viewer(viewer, people, relationships=True)
     for row, person in zip(rows, people, strict=True):
         reasons = reasons_visible(viewer, person, row.reasons)
-        # The live count of mutual connections replaces the stored one.
-        live = []
-        for reason in reasons:
-            if reason.get("kind") == "mutual":
-                if not person.mutual_count:
-                    continue
-                reason = {**reason, "count": person.mutual_count}
-            live.append(reason)
+        # The live count of mutual connections (the viewer's own connections, never hidden)
+        # replaces the stored one.
+        live = [r for r in reasons if r.get("kind") != "mutual"]
+        if person.mutual_count:
+            live.insert(0, {"kind": "mutual", "count": person.mutual_count})
         person.reasons = live
         shown = [{"kind": r["kind"], "text": reason_text(r)} for r in live]
         person.reasons_shown = [r for r in shown if r["text"]]

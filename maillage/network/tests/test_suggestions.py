@@ -283,6 +283,20 @@ def test_a_section_hidden_after_the_refresh_does_not_leak_from_the_stored_reason
     assert "1 mutual connection" in page
 
 
+def test_the_mutual_count_shown_is_the_live_one():
+    me = person(city="Lyon")
+    them = person(city="Lyon")
+    sugg.suggestions_refresh(me.pk)
+    assert sugg.suggestions_for(me, 20, 0)[0].reasons_text == ["Also in Lyon"]
+    friend = person()
+    connect(me, friend)
+    connect(them, friend)
+    assert sugg.suggestions_for(me, 20, 0)[0].reasons_text == [
+        "1 mutual connection",
+        "Also in Lyon",
+    ]
+
+
 # --- Storage, refresh and the task -------------------------------------------------------------
 
 
