@@ -47,6 +47,17 @@ def _invalidate_on_commit(member_ids: set[int]) -> None:
     transaction.on_commit(lambda: degrees.invalidate(ids))
 
 
+def _refresh_suggestions_on_commit(*member_ids: int) -> None:
+    """The two people's "people you may know" change most with their own connections; other
+    members' stored suggestions catch up within a day (their mutual counts are live anyway)."""
+    from maillage.core.tasks import enqueue_on_commit
+
+    from .tasks import suggestions_refresh_task
+
+    for member_id in member_ids:
+        enqueue_on_commit(suggestions_refresh_task, member_id)
+
+
 def _neighbourhood(*member_ids: int) -> set[int]:
     """The members and their 1st degree, as stored right now (inside the transaction)."""
     found = set(
@@ -226,6 +237,7 @@ def connection_create(*, member_id: int, other_id: int, at=None) -> None:
             | Q(member_id=other_id, candidate_id=member_id)
         ).delete()
         _invalidate_on_commit(_neighbourhood(member_id, other_id))
+        _refresh_suggestions_on_commit(member_id, other_id)
 
 
 def connection_remove(*, member: User, other: User) -> bool:
@@ -243,6 +255,7 @@ def connection_remove(*, member: User, other: User) -> bool:
             | Q(follower_id=other.pk, followed_id=member.pk)
         ).delete()
         _invalidate_on_commit(affected)
+        _refresh_suggestions_on_commit(member.pk, other.pk)
     return True
 
 
