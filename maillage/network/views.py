@@ -418,7 +418,9 @@ def connections_page(
     if sort == "name":
         rows = rows.order_by(Lower("other__last_name"), Lower("other__first_name"), "pk")
     found = list(rows[offset : offset + limit + 1])
-    return _page(found, limit, _with_connected_on, viewer)
+    # When someone connected is the owner's business: dates only on one's own list.
+    person = _with_connected_on if viewer.pk == owner.pk else (lambda row: row.other)
+    return _page(found, limit, person, viewer)
 
 
 def blocked_page(viewer: User, *, limit: int, offset: int) -> PeoplePage:

@@ -470,3 +470,14 @@ def test_query_counts_are_pinned_and_constant(client, url, django_assert_num_que
 
     cache.clear()  # the same cold cache as the first measure
     assert _queries(client, url) == PINNED[url]
+
+
+def test_connection_dates_show_only_on_ones_own_list(client):
+    owner, viewer = member(), member()
+    connect(owner, viewer)
+    connect(owner, member())
+    client.force_login(owner)
+    assert "Connected on" in client.get(reverse("network_connections")).content.decode()
+    client.force_login(viewer)
+    html = client.get(reverse("member_connections", args=[owner.profile.address])).content.decode()
+    assert "Connected on" not in html
