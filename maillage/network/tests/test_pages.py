@@ -481,3 +481,18 @@ def test_connection_dates_show_only_on_ones_own_list(client):
     client.force_login(viewer)
     html = client.get(reverse("member_connections", args=[owner.profile.address])).content.decode()
     assert "Connected on" not in html
+
+
+def test_htmx_fragment_keeps_the_page_to_come_back_to_and_shows_errors(client):
+    a, b = member(), member()
+    invite(a, b)
+    client.force_login(a)
+    response = client.post(
+        reverse("network_invite", args=[b.public_id]),
+        {"next": "/network/connections/?page=2"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert 'name="next" value="/network/connections/?page=2"' in html
+    assert 'role="alert">You have already invited this member.' in html
+    assert 'name="next" value="/network/invite/' not in html
