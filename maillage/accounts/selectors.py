@@ -24,7 +24,12 @@ def members_count() -> int:
 
 
 def member_directory_page(
-    *, viewer: User, query: str = "", limit: int = 24, offset: int = 0
+    *,
+    viewer: User,
+    query: str = "",
+    limit: int = 24,
+    offset: int = 0,
+    with_actions: bool = False,
 ) -> DirectoryPage:
     """Members by name (accent- and case-insensitive), newest first, with their profile card,
     degree badge and mutual connections. Members on either side of a block are left out."""
@@ -40,7 +45,7 @@ def member_directory_page(
     shown = rows[:limit]
     from maillage.network.selectors import people_for_viewer
 
-    people_for_viewer(viewer, shown)
+    people_for_viewer(viewer, shown, relationships=with_actions)
     return DirectoryPage(members=shown, has_more=len(rows) > limit)
 
 

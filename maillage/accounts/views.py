@@ -70,6 +70,7 @@ def network_directory(request: HttpRequest) -> HttpResponse:
         query=query,
         limit=DIRECTORY_PAGE_SIZE,
         offset=(page_number - 1) * DIRECTORY_PAGE_SIZE,
+        with_actions=True,
     )
     return render(
         request,

@@ -6,17 +6,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from maillage.accounts.models import User
 from maillage.core import audience
 
 from . import degrees
 from .models import (
+    Block,
     Connection,
     ConnectionsVisibility,
     Follow,
     Invitation,
+    Mute,
     NetworkSettings,
 )
 
@@ -30,6 +32,8 @@ class Relationship:
     invitation_sent: Invitation | None = None  # the viewer invited them, still pending
     invitation_received: Invitation | None = None  # they invited the viewer, still pending
     following: bool = False
+    muted: bool = False  # the viewer muted them
+    blocked: bool = False  # the viewer blocked them (only the blocker ever sees this state)
 
 
 def people_for_viewer(viewer, members: Sequence[User], *, relationships: bool = False) -> None:
@@ -54,7 +58,7 @@ def people_for_viewer(viewer, members: Sequence[User], *, relationships: bool = 
 
 
 def relationships_for(viewer, members: Sequence[User], *, degrees_found=None) -> list[Relationship]:
-    """The viewer's standing with each member: two queries for any number of people."""
+    """The viewer's standing with each member: three queries for any number of people."""
     if not getattr(viewer, "is_authenticated", False):
         return [Relationship() for _m in members]
     ids = [m.pk for m in members]
@@ -75,6 +79,21 @@ def relationships_for(viewer, members: Sequence[User], *, degrees_found=None) ->
             "followed_id", flat=True
         )
     )
+    # Whom the viewer muted or blocked, in one query.
+    muted: set[int] = set()
+    blocked: set[int] = set()
+    rows = (
+        Mute.objects.filter(muter_id=viewer.pk, muted_id__in=ids)
+        .annotate(kind=Value("m"))
+        .values_list("muted_id", "kind")
+        .union(
+            Block.objects.filter(blocker_id=viewer.pk, blocked_id__in=ids)
+            .annotate(kind=Value("b"))
+            .values_list("blocked_id", "kind")
+        )
+    )
+    for member_id, kind in rows:
+        (muted if kind == "m" else blocked).add(member_id)
     return [
         Relationship(
             degree=found.get(m.pk),
@@ -82,6 +101,8 @@ def relationships_for(viewer, members: Sequence[User], *, degrees_found=None) ->
             invitation_sent=sent.get(m.pk),
             invitation_received=received.get(m.pk),
             following=m.pk in following,
+            muted=m.pk in muted,
+            blocked=m.pk in blocked,
         )
         for m in members
     ]

@@ -281,23 +281,11 @@ class PeoplePage:
 
 
 def annotate_people(viewer: User, people: list[User]) -> None:
-    """Degree, mutual count, visible location, relationship — and whether the viewer muted or
-    blocked each person (two more queries), for the actions fragment."""
+    """Degree, mutual count, visible location and relationship (including whether the viewer
+    muted or blocked each person), for the actions fragment."""
     if not people:
         return
     people_for_viewer(viewer, people, relationships=True)
-    ids = [p.pk for p in people]
-    muted = set(
-        Mute.objects.filter(muter=viewer, muted_id__in=ids).values_list("muted_id", flat=True)
-    )
-    blocked = set(
-        Block.objects.filter(blocker=viewer, blocked_id__in=ids).values_list(
-            "blocked_id", flat=True
-        )
-    )
-    for person in people:
-        person.muted = person.pk in muted
-        person.blocked = person.pk in blocked
 
 
 def _hidden_ids(viewer: User) -> frozenset[int]:

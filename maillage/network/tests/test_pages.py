@@ -446,10 +446,10 @@ def _queries(client, url) -> int:
 
 
 PINNED = {
-    "/network/": 23,
-    "/network/connections/": 16,
-    "/network/invitations/": 17,
-    "/network/followers/": 17,
+    "/network/": 21,
+    "/network/connections/": 15,
+    "/network/invitations/": 16,
+    "/network/followers/": 16,
 }
 
 

@@ -192,8 +192,8 @@ def test_a_rolled_back_connection_leaves_no_trace():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="degrees.py caches sets read inside a write transaction; a rollback leaves them "
-    "stale (see the report: skip cache writes while on-commit callbacks are pending)",
+    reason="known limit (degrees.py docstring): a set read inside a graph-changing transaction "
+    "that then rolls back stays cached until the next change or expiry",
 )
 @pytest.mark.django_db(transaction=True)
 def test_a_set_read_inside_a_rolled_back_transaction_is_not_kept():

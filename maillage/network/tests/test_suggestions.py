@@ -419,9 +419,9 @@ def test_the_page_query_count_is_pinned_and_constant(client):
         response = client.get(reverse("network_suggestions"))
     assert response.content.decode().count('class="suggestion person-card"') == 20
     assert len(many) == len(few)
-    # Session, member, the stored suggestions with their people, pending invitations, follows
-    # (degree sets come from the cache).
-    assert len(few) == 5
+    # Session, member, the stored suggestions with their people, pending invitations, follows,
+    # mutes (degree sets come from the cache).
+    assert len(few) == 6
     page2 = client.get(reverse("network_suggestions") + "?page=2").content.decode()
     assert page2.count('class="suggestion person-card"') == 8
 
