@@ -39,7 +39,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo network ready in {time.monotonic() - started:.1f} s: "
                 f"{result.members} members ({result.created} new), "
-                f"{result.positions} positions, {result.education} education entries."
+                f"{result.connections} connections, {result.positions} positions, "
+                f"{result.education} education entries."
             )
         )
         self.stdout.write("Demo logins:")
