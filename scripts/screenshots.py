@@ -59,6 +59,16 @@ PAGES = [
     ("profile", "/in/me/", True),
     ("profile-other", "/in/{other}/", True),
     ("profile-public", "/in/{other}/", False),
+    # The network, as the demo member Camille sees it.
+    ("invitations", "/network/invitations/", True),
+    ("connections", "/network/connections/", True),
+    ("suggestions", "/network/suggestions/", True),
+    ("introductions", "/network/introductions/", True),
+    ("recommendations", "/recommendations/", True),
+    ("search", "/search/?q=jerome", True),
+    ("notifications", "/notifications/", True),
+    ("contacts", "/network/contacts/", True),
+    ("relationship", "/in/{other}/relationship/", True),
 ]
 
 # Used when the address cannot be looked up (a server started elsewhere, with --base-url).
