@@ -16,6 +16,7 @@ within one edit of it (one indexed lookup), which are then matched exactly like 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from django.db import connection
@@ -24,12 +25,12 @@ from django.db.models.expressions import RawSQL
 Term = tuple[str, bool]  # (folded word, match as prefix)
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     vendor = ""
 
+    @abstractmethod
     def entry_ids(self, terms: Sequence[Term], *, all_of: bool = False) -> RawSQL:
         """Ids of the entries containing any (or, with `all_of`, every) of `terms`."""
-        raise NotImplementedError
 
 
 class SqliteBackend(SearchBackend):
