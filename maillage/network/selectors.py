@@ -3,10 +3,11 @@ mutual-connection counts, visible locations and the viewer's relationship to eac
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import QuerySet, UUIDField, Value
 
 from maillage.accounts.models import User
 from maillage.core import audience
@@ -24,13 +25,20 @@ from .models import (
 
 
 @dataclass(frozen=True)
+class PendingInvitation:
+    """A pending invitation as the action buttons need it: its public id."""
+
+    public_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class Relationship:
     """How the viewer stands with one person, for the buttons next to their name."""
 
     degree: int | None = None
     connected: bool = False
-    invitation_sent: Invitation | None = None  # the viewer invited them, still pending
-    invitation_received: Invitation | None = None  # they invited the viewer, still pending
+    invitation_sent: PendingInvitation | None = None  # the viewer invited them, still pending
+    invitation_received: PendingInvitation | None = None  # they invited the viewer, pending
     following: bool = False
     muted: bool = False  # the viewer muted them
     blocked: bool = False  # the viewer blocked them (only the blocker ever sees this state)
@@ -58,54 +66,61 @@ def people_for_viewer(viewer, members: Sequence[User], *, relationships: bool = 
 
 
 def relationships_for(viewer, members: Sequence[User], *, degrees_found=None) -> list[Relationship]:
-    """The viewer's standing with each member: three queries for any number of people."""
+    """The viewer's standing with each member — pending invitations either way, follows, mutes
+    and blocks — in one query (a UNION) for any number of people."""
     if not getattr(viewer, "is_authenticated", False):
         return [Relationship() for _m in members]
     ids = [m.pk for m in members]
     found = degrees_found if degrees_found is not None else degrees.degrees_for(viewer.pk, ids)
-    pending = Invitation.objects.filter(
-        Q(sender_id=viewer.pk, recipient_id__in=ids) | Q(recipient_id=viewer.pk, sender_id__in=ids),
-        status=Invitation.Status.PENDING,
-    )
-    sent = {}
-    received = {}
-    for invitation in pending:
-        if invitation.sender_id == viewer.pk:
-            sent[invitation.recipient_id] = invitation
-        else:
-            received[invitation.sender_id] = invitation
-    following = set(
-        Follow.objects.filter(follower_id=viewer.pk, followed_id__in=ids).values_list(
-            "followed_id", flat=True
-        )
-    )
-    # Whom the viewer muted or blocked, in one query.
-    muted: set[int] = set()
-    blocked: set[int] = set()
+    no_id = Value(None, output_field=UUIDField())
+    pending = Invitation.Status.PENDING
     rows = (
-        Mute.objects.filter(muter_id=viewer.pk, muted_id__in=ids)
-        .annotate(kind=Value("m"))
-        .values_list("muted_id", "kind")
+        Invitation.objects.filter(sender_id=viewer.pk, recipient_id__in=ids, status=pending)
+        .annotate(kind=Value("s"))
+        .values_list("recipient_id", "kind", "public_id")
         .union(
+            Invitation.objects.filter(recipient_id=viewer.pk, sender_id__in=ids, status=pending)
+            .annotate(kind=Value("r"))
+            .values_list("sender_id", "kind", "public_id"),
+            Follow.objects.filter(follower_id=viewer.pk, followed_id__in=ids)
+            .annotate(kind=Value("f"), none=no_id)
+            .values_list("followed_id", "kind", "none"),
+            Mute.objects.filter(muter_id=viewer.pk, muted_id__in=ids)
+            .annotate(kind=Value("m"), none=no_id)
+            .values_list("muted_id", "kind", "none"),
             Block.objects.filter(blocker_id=viewer.pk, blocked_id__in=ids)
-            .annotate(kind=Value("b"))
-            .values_list("blocked_id", "kind")
+            .annotate(kind=Value("b"), none=no_id)
+            .values_list("blocked_id", "kind", "none"),
+            all=True,
         )
     )
-    for member_id, kind in rows:
-        (muted if kind == "m" else blocked).add(member_id)
+    sent: dict[int, PendingInvitation] = {}
+    received: dict[int, PendingInvitation] = {}
+    flags: dict[str, set[int]] = {"f": set(), "m": set(), "b": set()}
+    for member_id, kind, public_id in rows:
+        if kind == "s":
+            sent[member_id] = PendingInvitation(public_id=_as_uuid(public_id))
+        elif kind == "r":
+            received[member_id] = PendingInvitation(public_id=_as_uuid(public_id))
+        else:
+            flags[kind].add(member_id)
     return [
         Relationship(
             degree=found.get(m.pk),
             connected=found.get(m.pk) == degrees.FIRST,
             invitation_sent=sent.get(m.pk),
             invitation_received=received.get(m.pk),
-            following=m.pk in following,
-            muted=m.pk in muted,
-            blocked=m.pk in blocked,
+            following=m.pk in flags["f"],
+            muted=m.pk in flags["m"],
+            blocked=m.pk in flags["b"],
         )
         for m in members
     ]
+
+
+def _as_uuid(value) -> uuid.UUID:
+    # A UNION's column type is the database's guess: SQLite returns the stored hex string.
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def connections_visibility(member_id: int) -> str:

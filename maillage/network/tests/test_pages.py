@@ -446,10 +446,10 @@ def _queries(client, url) -> int:
 
 
 PINNED = {
-    "/network/": 21,
-    "/network/connections/": 15,
-    "/network/invitations/": 16,
-    "/network/followers/": 16,
+    "/network/": 17,
+    "/network/connections/": 13,
+    "/network/invitations/": 14,
+    "/network/followers/": 14,
 }
 
 

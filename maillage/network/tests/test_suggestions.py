@@ -419,9 +419,9 @@ def test_the_page_query_count_is_pinned_and_constant(client):
         response = client.get(reverse("network_suggestions"))
     assert response.content.decode().count('class="suggestion person-card"') == 20
     assert len(many) == len(few)
-    # Session, member, the stored suggestions with their people, pending invitations, follows,
-    # mutes (degree sets come from the cache).
-    assert len(few) == 6
+    # Session, member, the stored suggestions with their people, the viewer's standing with them
+    # (invitations, follows, mutes and blocks in one query); degree sets come from the cache.
+    assert len(few) == 4
     page2 = client.get(reverse("network_suggestions") + "?page=2").content.decode()
     assert page2.count('class="suggestion person-card"') == 8
 
