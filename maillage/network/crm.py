@@ -470,7 +470,10 @@ def shared_history(owner: User, member: User) -> SharedHistory:
     invitations = list(
         Invitation.objects.filter(
             Q(sender=owner, recipient=member) | Q(sender=member, recipient=owner)
-        ).order_by("-created_at")[:10]
+        )
+        # Ignoring is silent: the sender is never told their invitation was ignored.
+        .exclude(sender=owner, status=Invitation.Status.IGNORED)
+        .order_by("-created_at")[:10]
     )
     # Introductions where both took part (as requester, intermediary or target).
     both = Q()
@@ -479,6 +482,8 @@ def shared_history(owner: User, member: User) -> SharedHistory:
         both |= Q(intermediary=a, target=b)
     introductions = list(
         Introduction.objects.filter(both)
+        # The target learns of a request only once the intermediary forwards it.
+        .exclude(target=owner, forwarded_at__isnull=True)
         .select_related("requester", "intermediary", "target")
         .order_by("-created_at")[:10]
     )

@@ -1,0 +1,153 @@
+"""Security audit of the network: leaks and abuses found (each test failed before its fix) and
+the most important negative cases that had no test yet."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from maillage.network import crm, introductions, services
+from maillage.network.models import Introduction, Invitation
+from maillage.network.tests.factories import block, connect, invite, member
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- The relationship page's shared history --------------------------------------------------
+
+
+def test_history_hides_an_introduction_not_yet_forwarded_to_the_target():
+    """The target only learns of a request once the intermediary forwards it: an open (or
+    declined) request must not show on the target's relationship page about the requester."""
+    requester, intermediary, target = member(), member(), member()
+    connect(requester, intermediary)
+    connect(intermediary, target)
+    item = introductions.introduction_request(
+        requester=requester, intermediary=intermediary, target=target, note="Hello"
+    )
+    assert crm.shared_history(target, requester).introductions == []
+    assert crm.shared_history(target, intermediary).introductions == []
+    page = client_for(target).get(reverse("crm_relationship", args=[requester.profile.address]))
+    assert page.status_code == 200
+    assert b"for an introduction to" not in page.content
+
+    introductions.introduction_decline(member=intermediary, introduction=item)
+    assert crm.shared_history(target, requester).introductions == []
+    # The two who took part still see it.
+    assert [i.pk for i in crm.shared_history(requester, target).introductions] == [item.pk]
+    assert [i.pk for i in crm.shared_history(intermediary, requester).introductions] == [item.pk]
+
+
+def test_history_shows_a_forwarded_introduction_to_the_target():
+    requester, intermediary, target = member(), member(), member()
+    connect(requester, intermediary)
+    connect(intermediary, target)
+    item = introductions.introduction_request(
+        requester=requester, intermediary=intermediary, target=target, note="Hello"
+    )
+    introductions.introduction_forward(member=intermediary, introduction=item)
+    assert [i.pk for i in crm.shared_history(target, requester).introductions] == [item.pk]
+
+
+def test_history_does_not_tell_the_sender_their_invitation_was_ignored():
+    """Ignoring is silent: the sender's relationship page must not read "Ignored"."""
+    sender, recipient = member(), member()
+    invitation = invite(sender, recipient)
+    services.invitation_ignore(member=recipient, invitation=invitation)
+    history = crm.shared_history(sender, recipient)
+    assert all(i.status != Invitation.Status.IGNORED for i in history.invitations)
+    page = client_for(sender).get(reverse("crm_relationship", args=[recipient.profile.address]))
+    assert b"Ignored" not in page.content
+    # The recipient, who ignored it, still sees it in their own history.
+    assert [i.status for i in crm.shared_history(recipient, sender).invitations] == [
+        Invitation.Status.IGNORED
+    ]
+
+
+# --- Negative cases checked (no test covered them yet) ---------------------------------------
+
+
+def test_invitation_actions_by_someone_else_are_404_and_change_nothing():
+    sender, recipient, intruder = member(), member(), member()
+    invitation = invite(sender, recipient)
+    client = client_for(intruder)
+    for name in ("invitation_accept", "invitation_ignore", "invitation_withdraw"):
+        response = client.post(reverse(name, args=[invitation.public_id]))
+        assert response.status_code == 404, name
+    # The recipient cannot withdraw, the sender cannot accept their own invitation.
+    assert client_for(recipient).post(
+        reverse("invitation_withdraw", args=[invitation.public_id])
+    ).status_code == 404
+    assert client_for(sender).post(
+        reverse("invitation_accept", args=[invitation.public_id])
+    ).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_actions_by_get_are_refused():
+    sender, recipient = member(), member()
+    invitation = invite(sender, recipient)
+    client = client_for(recipient)
+    assert client.get(reverse("invitation_accept", args=[invitation.public_id])).status_code == 405
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_actions_never_redirect_off_site():
+    viewer, other = member(), member()
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        response = client_for(viewer).post(
+            reverse("follow", args=[other.public_id]), {"next": target}
+        )
+        assert response.status_code == 302
+        assert "evil.example" not in response["Location"], target
+
+
+def test_a_block_reads_as_missing_on_every_action():
+    blocker, blocked = member(), member()
+    block(blocker, blocked)
+    client = client_for(blocked)
+    for name in ("network_invite", "follow", "mute"):
+        response = client.post(reverse(name, args=[blocker.public_id]))
+        assert response.status_code == 404, name
+
+
+def test_double_accept_makes_one_connection():
+    sender, recipient = member(), member()
+    invitation = invite(sender, recipient)
+    client = client_for(recipient)
+    client.post(reverse("invitation_accept", args=[invitation.public_id]))
+    second = client.post(reverse("invitation_accept", args=[invitation.public_id]), follow=True)
+    assert second.status_code == 200
+    from maillage.network.models import Connection
+
+    assert Connection.objects.filter(member=sender, other=recipient).count() == 1
+    assert Connection.objects.filter(member=recipient, other=sender).count() == 1
+
+
+def test_introduction_actions_by_the_wrong_party_are_404():
+    requester, intermediary, target, stranger = member(), member(), member(), member()
+    connect(requester, intermediary)
+    connect(intermediary, target)
+    item = introductions.introduction_request(
+        requester=requester, intermediary=intermediary, target=target, note="Hello"
+    )
+    # Not yet forwarded: the target and strangers do not see it at all.
+    for who in (target, stranger):
+        assert client_for(who).get(
+            reverse("introduction_detail", args=[item.public_id])
+        ).status_code == 404
+    # The requester cannot forward their own request.
+    assert client_for(requester).post(
+        reverse("introduction_forward", args=[item.public_id])
+    ).status_code == 404
+    item.refresh_from_db()
+    assert item.status == Introduction.Status.ASKED
