@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.network import degrees
-from maillage.notifications.models import Kind
+from maillage.notifications.models import Kind, Notification
+from maillage.notifications.selectors import forget_unread_count
 from maillage.notifications.services import notification_create
 
 from .models import Endorsement, Profile, ProfileSkill
@@ -116,9 +117,18 @@ def skill_unendorse(*, endorser: User, profile: Profile, skill_id: int) -> bool:
         raise ValidationError(_("This profile is not available."), code="unavailable")
     profile_skill = _profile_skill(profile, skill_id)
     with transaction.atomic():
-        deleted, _rows = Endorsement.objects.filter(
-            profile_skill=profile_skill, endorser=endorser
-        ).delete()
+        ids = list(
+            Endorsement.objects.filter(
+                profile_skill=profile_skill, endorser=endorser
+            ).values_list("pk", flat=True)
+        )
+        deleted, _rows = Endorsement.objects.filter(pk__in=ids).delete()
+        if ids:
+            # Its notification points nowhere now: it goes too (and leaves the unread count).
+            Notification.objects.filter(
+                target_type=Endorsement._meta.label_lower, target_id__in=ids
+            ).delete()
+            forget_unread_count(profile.member_id)
     return bool(deleted)
 
 
