@@ -30,6 +30,8 @@ from .models import Connection, Contact, ContactNote, ContactTag, Introduction, 
 NOTE_MAX = 5000
 TAG_MAX = 40
 TAGS_PER_CONTACT = 20
+NOTES_PER_CONTACT = 100  # every note is shown on the contact's page: bounded
+OPEN_REMINDERS_PER_CONTACT = 20
 REMINDER_TEXT_MAX = 200
 MEETING_WHERE_MAX = 200
 MEETING_WHY_MAX = 300
@@ -269,6 +271,12 @@ def contact_note_add(*, owner: User, contact: Contact, body: str) -> ContactNote
     if not body:
         raise ValidationError(_("Write something in the note."), code="empty")
     with transaction.atomic():
+        if contact.notes.count() >= NOTES_PER_CONTACT:
+            raise ValidationError(
+                _("A contact has %(max)d notes at most: delete or edit an older one.")
+                % {"max": NOTES_PER_CONTACT},
+                code="too_many",
+            )
         return ContactNote.objects.create(contact=contact, body=body)
 
 
@@ -310,6 +318,12 @@ def reminder_add(*, owner: User, contact: Contact, text: str, due_at: datetime) 
     if not text:
         raise ValidationError(_("Write what to be reminded of."), code="empty")
     with transaction.atomic():
+        if contact.reminders.filter(done_at__isnull=True).count() >= OPEN_REMINDERS_PER_CONTACT:
+            raise ValidationError(
+                _("A contact has %(max)d open reminders at most.")
+                % {"max": OPEN_REMINDERS_PER_CONTACT},
+                code="too_many",
+            )
         return Reminder.objects.create(contact=contact, text=text, due_at=due_at)
 
 
@@ -414,13 +428,14 @@ class ContactFile:
 def contact_file(contact: Contact | None) -> ContactFile:
     if contact is None:
         return ContactFile(contact=None)
-    reminders = list(contact.reminders.order_by("due_at"))
+    # Open reminders and notes are capped per contact; done reminders pile up: the last ten.
+    done = list(contact.reminders.filter(done_at__isnull=False).order_by("-due_at", "-pk")[:10])
     return ContactFile(
         contact=contact,
-        notes=list(contact.notes.order_by("-created_at", "-pk")),
+        notes=list(contact.notes.order_by("-created_at", "-pk")[:NOTES_PER_CONTACT]),
         tags=list(contact.tags.order_by("name")),
-        reminders_open=[r for r in reminders if r.done_at is None],
-        reminders_done=[r for r in reminders if r.done_at is not None][-10:],
+        reminders_open=list(contact.reminders.filter(done_at__isnull=True).order_by("due_at")),
+        reminders_done=done[::-1],
     )
 
 

@@ -151,3 +151,39 @@ def test_introduction_actions_by_the_wrong_party_are_404():
     ).status_code == 404
     item.refresh_from_db()
     assert item.status == Introduction.Status.ASKED
+
+
+# --- Sizes: a contact's file cannot grow without bound ----------------------------------------
+
+
+def test_notes_on_one_contact_are_limited(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    monkeypatch.setattr(crm, "NOTES_PER_CONTACT", 3)
+    owner, subject = member(), member()
+    contact = crm.contact_for_member_ensure(owner=owner, member=subject)
+    for n in range(3):
+        crm.contact_note_add(owner=owner, contact=contact, body=f"note {n}")
+    with pytest.raises(ValidationError):
+        crm.contact_note_add(owner=owner, contact=contact, body="one too many")
+    assert contact.notes.count() == 3
+
+
+def test_open_reminders_on_one_contact_are_limited(monkeypatch):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    monkeypatch.setattr(crm, "OPEN_REMINDERS_PER_CONTACT", 2)
+    owner, subject = member(), member()
+    contact = crm.contact_for_member_ensure(owner=owner, member=subject)
+    due = timezone.now() + timedelta(days=3)
+    first = crm.reminder_add(owner=owner, contact=contact, text="one", due_at=due)
+    crm.reminder_add(owner=owner, contact=contact, text="two", due_at=due)
+    with pytest.raises(ValidationError):
+        crm.reminder_add(owner=owner, contact=contact, text="three", due_at=due)
+    # Done ones do not count.
+    crm.reminder_done(owner=owner, reminder=first)
+    crm.reminder_add(owner=owner, contact=contact, text="three", due_at=due)
+    assert contact.reminders.filter(done_at__isnull=True).count() == 2
