@@ -166,6 +166,15 @@ def _order_closest_first(viewer_id: int | None, rows: list[tuple[int, object]]) 
     return [endorser_id for endorser_id, _created in ordered]
 
 
+def _endorsements_for(viewer_id: int | None, **lookup):
+    """Endorsements by active members; visitors see only those whose endorser shows their own
+    page publicly (the endorser's name is theirs to show, as for recommendations)."""
+    rows = Endorsement.objects.filter(endorser__is_active=True, **lookup)
+    if viewer_id is None:
+        rows = rows.filter(endorser__profile__public_page=True)
+    return rows
+
+
 def endorsements_for_skills(
     viewer, profile: Profile, skills: list[ProfileSkill]
 ) -> dict[int, SkillEndorsements]:
@@ -180,8 +189,8 @@ def endorsements_for_skills(
     viewer_id = _viewer_id(viewer)
     blocked = degrees.blocked_ids(viewer_id) if viewer_id is not None else frozenset()
     rows: dict[int, list[tuple[int, object]]] = {ps.pk: [] for ps in skills}
-    for skill_pk, endorser_id, created in Endorsement.objects.filter(
-        profile_skill__in=[ps.pk for ps in skills], endorser__is_active=True
+    for skill_pk, endorser_id, created in _endorsements_for(
+        viewer_id, profile_skill__in=[ps.pk for ps in skills]
     ).values_list("profile_skill_id", "endorser_id", "created_at"):
         if endorser_id in blocked:
             continue
@@ -221,8 +230,8 @@ def skill_endorsers_page(
     blocked = degrees.blocked_ids(viewer_id) if viewer_id is not None else frozenset()
     rows = [
         (endorser_id, created)
-        for endorser_id, created in Endorsement.objects.filter(
-            profile_skill=profile_skill, endorser__is_active=True
+        for endorser_id, created in _endorsements_for(
+            viewer_id, profile_skill=profile_skill
         ).values_list("endorser_id", "created_at")
         if endorser_id not in blocked
     ]

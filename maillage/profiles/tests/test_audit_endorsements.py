@@ -67,3 +67,33 @@ def test_a_blocked_party_cannot_act_on_a_recommendation(client):
     ).status_code == 404
     row.refresh_from_db()
     assert row.status == Recommendation.Status.PENDING
+
+
+def test_visitors_never_see_the_name_of_an_endorser_without_a_public_page(client):
+    """A member who keeps no public page is not shown to visitors anywhere, endorsements
+    included (as with the authors of recommendations)."""
+    owner = member(member__first_name="Olivia", member__last_name="Owner")
+    hidden = member(member__first_name="Harriet", member__last_name="Hiddenpage")
+    shown = member(member__first_name="Paula", member__last_name="Publicpage")
+    hidden.profile.public_page = False
+    hidden.profile.save()
+    connect(owner, hidden)
+    connect(owner, shown)
+    item = add_skill(owner.profile, "Python")
+    for endorser in (hidden, shown):
+        rules.skill_endorse(endorser=endorser, profile=owner.profile, skill_id=item.skill_id)
+
+    url = reverse("skill_endorsers", args=[owner.profile.address, item.skill_id])
+    page = client.get(url).content.decode()
+    assert "Publicpage" in page
+    assert "Hiddenpage" not in page
+    found = rules.endorsements_for_skills(None, owner.profile, [item])[item.pk]
+    assert [u.pk for u in found.named] == [shown.pk]
+    assert found.count == 1
+    profile_page = client.get(reverse("profile", args=[owner.profile.address])).content.decode()
+    assert "Hiddenpage" not in profile_page
+
+    # Members see both.
+    client.force_login(owner)
+    page = client.get(url).content.decode()
+    assert "Publicpage" in page and "Hiddenpage" in page
