@@ -27,6 +27,7 @@ from .models import Contact, ContactNote, Reminder
 from .selectors import relationships_for
 
 SESSION_KEY = "crm_import"
+MATCHES_SHOWN = 100  # members found in a file, offered for an invitation (a bounded list)
 
 
 # --- Forms --------------------------------------------------------------------------------------
@@ -481,6 +482,8 @@ def crm_import_preview(request: HttpRequest) -> HttpResponse:
     rows = stored["rows"]
     source = stored["source"]
     matches, others = crm.import_matches(owner=request.user, rows=rows)
+    # Only the members shown can be invited: the list (and the invitations) stay bounded.
+    matches = matches[:MATCHES_SHOWN]
     members = [m.member for m in matches]
     for member, relationship in zip(
         members, relationships_for(request.user, members), strict=True

@@ -187,3 +187,31 @@ def test_open_reminders_on_one_contact_are_limited(monkeypatch):
     crm.reminder_done(owner=owner, reminder=first)
     crm.reminder_add(owner=owner, contact=contact, text="three", due_at=due)
     assert contact.reminders.filter(done_at__isnull=True).count() == 2
+
+
+# --- The import preview lists a bounded number of members --------------------------------------
+
+
+def test_import_preview_shows_a_bounded_number_of_members(monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maillage.network import views_crm
+
+    monkeypatch.setattr(views_crm, "MATCHES_SHOWN", 2)
+    owner = member()
+    people = [member() for _ in range(3)]
+    csv_text = "First name,Last name,E-mail\n" + "".join(
+        f"{p.first_name},{p.last_name},{p.email}\n" for p in people
+    )
+    client = client_for(owner)
+    client.post(
+        reverse("crm_import"),
+        {"file": SimpleUploadedFile("people.csv", csv_text.encode(), "text/csv")},
+    )
+    preview = client.get(reverse("crm_import_preview")).content.decode()
+    shown = [p for p in people if f'value="{p.public_id}"' in preview]
+    assert len(shown) == 2
+    # Choosing someone not shown (forged form) invites nobody beyond what was offered.
+    hidden = next(p for p in people if p not in shown)
+    client.post(reverse("crm_import_preview"), {"invite": [str(hidden.public_id)]})
+    assert not Invitation.objects.filter(sender=owner, recipient=hidden).exists()
