@@ -60,7 +60,12 @@ def unread_count(member_id: int) -> int:
     key = _unread_key(member_id)
     count = cache.get(key)
     if count is None:
-        count = Notification.objects.filter(recipient_id=member_id, read_at__isnull=True).count()
+        # Those from a member who is gone are left out of the list: out of the count too.
+        count = (
+            Notification.objects.filter(recipient_id=member_id, read_at__isnull=True)
+            .exclude(actor__is_active=False)
+            .count()
+        )
         cache.set(key, count, UNREAD_TTL)
     return count
 
