@@ -179,6 +179,11 @@ def axe_serious(page) -> list[dict]:
     return [v for v in violations if v["impact"] in ("serious", "critical")]
 
 
+def console_error(page, message) -> None:
+    if message.type == "error" and "WebSocket connection" not in message.text:
+        page.js_errors.append(message.text)
+
+
 def check_pages(page, base: str, urls: list[str], *, phone: bool) -> list[str]:
     problems: list[str] = []
     for url in urls:
@@ -252,6 +257,9 @@ def test_network_pages_accessible_in_both_languages_on_desktop_and_phone(live_se
         for width in (1280, 375):
             page = new_page(locale=locale, width=width, height=800)
             page.context.add_cookies([cookie])
+            # Console errors too: a script or style the CSP refuses, a failed request (not the
+            # live-update socket: the test server speaks plain HTTP, without Channels).
+            page.on("console", lambda msg, page=page: console_error(page, msg))
             page.context.add_init_script(
                 script=AXE_JS.read_text(encoding="utf-8") + "\n;window.__axe = axe;"
             )
