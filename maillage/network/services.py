@@ -292,14 +292,6 @@ def block_add(*, blocker: User, blocked: User) -> Block:
     with transaction.atomic():
         affected = _neighbourhood(blocker.pk, blocked.pk)
         block, _created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
-        pair = Q(member_id=blocker.pk, other_id=blocked.pk) | Q(
-            member_id=blocked.pk, other_id=blocker.pk
-        )
-        Connection.objects.filter(pair).delete()
-        Follow.objects.filter(
-            Q(follower_id=blocker.pk, followed_id=blocked.pk)
-            | Q(follower_id=blocked.pk, followed_id=blocker.pk)
-        ).delete()
         Invitation.objects.filter(
             Q(sender_id=blocker.pk, recipient_id=blocked.pk)
             | Q(sender_id=blocked.pk, recipient_id=blocker.pk),
@@ -318,6 +310,17 @@ def block_add(*, blocker: User, blocked: User) -> Block:
             | Q(intermediary_id=blocker.pk, target_id=blocked.pk)
             | Q(intermediary_id=blocked.pk, target_id=blocker.pk)
         ).update(status=Introduction.Status.WITHDRAWN, answered_at=timezone.now())
+        # Only now the connection and follows: closing the open invitations and introductions
+        # above waited for any accept holding their row locks, so a connection it just
+        # committed is seen (and removed) here.
+        pair = Q(member_id=blocker.pk, other_id=blocked.pk) | Q(
+            member_id=blocked.pk, other_id=blocker.pk
+        )
+        Connection.objects.filter(pair).delete()
+        Follow.objects.filter(
+            Q(follower_id=blocker.pk, followed_id=blocked.pk)
+            | Q(follower_id=blocked.pk, followed_id=blocker.pk)
+        ).delete()
         from maillage.notifications.models import Notification
 
         Notification.objects.filter(

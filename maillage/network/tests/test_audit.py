@@ -215,3 +215,29 @@ def test_import_preview_shows_a_bounded_number_of_members(monkeypatch):
     hidden = next(p for p in people if p not in shown)
     client.post(reverse("crm_import_preview"), {"invite": [str(hidden.public_id)]})
     assert not Invitation.objects.filter(sender=owner, recipient=hidden).exists()
+
+
+# --- Block against a concurrent accept --------------------------------------------------------
+
+
+def test_block_settles_open_invitations_before_removing_the_connection():
+    """On PostgreSQL an accept holds its invitation's row lock until it commits. A block must
+    wait on that lock (by closing the open invitations and introductions) *before* it deletes
+    the connection, or a connection committed meanwhile would survive the block."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    a, b = member(), member()
+    invite(a, b)
+    with CaptureQueriesContext(db) as ctx:
+        services.block_add(blocker=a, blocked=b)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+
+    def first(prefix: str, table: str) -> int:
+        return next(
+            i for i, s in enumerate(sqls) if s.startswith(prefix) and f'"{table}"' in s
+        )
+
+    delete_connections = first("DELETE", "network_connection")
+    assert first("UPDATE", "network_invitation") < delete_connections
+    assert first("UPDATE", "network_introduction") < delete_connections
