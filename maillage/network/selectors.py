@@ -66,8 +66,11 @@ def people_for_viewer(viewer, members: Sequence[User], *, relationships: bool = 
 
 
 def relationships_for(viewer, members: Sequence[User], *, degrees_found=None) -> list[Relationship]:
-    """The viewer's standing with each member — pending invitations either way, follows, mutes
-    and blocks — in one query (a UNION) for any number of people."""
+    """The viewer's standing with each member — pending invitations either way (an invitation the
+    other ignored still looks pending to the viewer, see `services.awaiting_answer_q`), follows,
+    mutes and blocks — in one query (a UNION) for any number of people."""
+    from .services import awaiting_answer_q
+
     if not getattr(viewer, "is_authenticated", False):
         return [Relationship() for _m in members]
     ids = [m.pk for m in members]
@@ -75,7 +78,7 @@ def relationships_for(viewer, members: Sequence[User], *, degrees_found=None) ->
     no_id = Value(None, output_field=UUIDField())
     pending = Invitation.Status.PENDING
     rows = (
-        Invitation.objects.filter(sender_id=viewer.pk, recipient_id__in=ids, status=pending)
+        Invitation.objects.filter(awaiting_answer_q(), sender_id=viewer.pk, recipient_id__in=ids)
         .annotate(kind=Value("s"))
         .values_list("recipient_id", "kind", "public_id")
         .union(

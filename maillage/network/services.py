@@ -70,6 +70,15 @@ def are_connected(a_id: int, b_id: int) -> bool:
     return Connection.objects.filter(member_id=a_id, other_id=b_id).exists()
 
 
+def awaiting_answer_q() -> Q:
+    """Invitations that look pending *to their sender*: pending ones, and ignored ones for three
+    weeks (ignoring is silent, as on LinkedIn — the sender's invitation simply stays unanswered
+    until they may invite again)."""
+    return Q(status=Invitation.Status.PENDING) | Q(
+        status=Invitation.Status.IGNORED, responded_at__gte=timezone.now() - REINVITE_COOLDOWN
+    )
+
+
 def _check_reachable(sender: User, recipient: User) -> None:
     if sender.pk == recipient.pk:
         raise ValidationError(_("You cannot invite yourself."), code="self")
@@ -101,15 +110,14 @@ def invitation_send(*, sender: User, recipient: User, note: str = "") -> Invitat
         if theirs is not None:
             invitation_accept(member=sender, invitation=theirs)
             return theirs
-        if Invitation.objects.filter(
-            sender=sender, recipient=recipient, status=Invitation.Status.PENDING
-        ).exists():
+        if Invitation.objects.filter(awaiting_answer_q(), sender=sender, recipient=recipient).exists():
+            # Also for an invitation ignored less than three weeks ago: the sender is not told.
             raise ValidationError(_("You have already invited this member."), code="pending")
         since = timezone.now() - REINVITE_COOLDOWN
         if Invitation.objects.filter(
             sender=sender,
             recipient=recipient,
-            status__in=[Invitation.Status.IGNORED, Invitation.Status.WITHDRAWN],
+            status=Invitation.Status.WITHDRAWN,
             responded_at__gte=since,
         ).exists():
             raise ValidationError(
@@ -182,9 +190,22 @@ def invitation_ignore(*, member: User, invitation: Invitation) -> Invitation:
 
 
 def invitation_withdraw(*, member: User, invitation: Invitation) -> Invitation:
+    """The sender takes the invitation back — also one the recipient silently ignored, which
+    still looks pending to the sender. Three weeks then pass before they may invite again."""
     if invitation.sender_id != member.pk:
         raise ValidationError(_("You did not send this invitation."), code="not_sender")
-    return _close(invitation, Invitation.Status.WITHDRAWN)
+    with transaction.atomic():
+        ignored = (
+            Invitation.objects.select_for_update()
+            .filter(awaiting_answer_q(), pk=invitation.pk, status=Invitation.Status.IGNORED)
+            .first()
+        )
+        if ignored is None:
+            return _close(invitation, Invitation.Status.WITHDRAWN)
+        ignored.status = Invitation.Status.WITHDRAWN
+        ignored.responded_at = timezone.now()
+        ignored.save(update_fields=["status", "responded_at", "updated_at"])
+    return ignored
 
 
 def _close(invitation: Invitation, status: str) -> Invitation:

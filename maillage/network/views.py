@@ -313,7 +313,7 @@ def counts_for(viewer: User) -> dict[str, int]:
         recipient=viewer, status=Invitation.Status.PENDING, sender__is_active=True
     ).exclude(sender_id__in=hidden)
     sent = Invitation.objects.filter(
-        sender=viewer, status=Invitation.Status.PENDING, recipient__is_active=True
+        services.awaiting_answer_q(), sender=viewer, recipient__is_active=True
     ).exclude(recipient_id__in=hidden)
     followers = Follow.objects.filter(followed=viewer, follower__is_active=True).exclude(
         follower_id__in=hidden
@@ -349,9 +349,7 @@ def received_invitations(viewer: User, *, limit: int, offset: int) -> PeoplePage
 
 def sent_invitations(viewer: User, *, limit: int, offset: int) -> PeoplePage:
     rows = list(
-        Invitation.objects.filter(
-            sender=viewer, status=Invitation.Status.PENDING, recipient__is_active=True
-        )
+        Invitation.objects.filter(services.awaiting_answer_q(), sender=viewer, recipient__is_active=True)
         .exclude(recipient_id__in=_hidden_ids(viewer))
         .select_related("recipient", "recipient__profile")
         .order_by("-created_at", "-pk")[offset : offset + limit + 1]

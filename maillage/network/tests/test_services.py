@@ -107,9 +107,11 @@ def test_three_week_cooldown_after_ignore_or_withdraw(how):
     invitation = invite(a, b)
     if how == "ignore":
         services.invitation_ignore(member=b, invitation=invitation)
+        # Ignoring is silent: to the sender the invitation is simply still waiting.
+        refused(lambda: services.invitation_send(sender=a, recipient=b), "pending")
     else:
         services.invitation_withdraw(member=a, invitation=invitation)
-    refused(lambda: services.invitation_send(sender=a, recipient=b), "cooldown")
+        refused(lambda: services.invitation_send(sender=a, recipient=b), "cooldown")
     Invitation.objects.filter(pk=invitation.pk).update(
         responded_at=timezone.now() - timedelta(weeks=3, minutes=1)
     )
@@ -152,6 +154,9 @@ def test_an_answered_invitation_cannot_be_answered_again():
     invitation = invite(a, b)
     services.invitation_ignore(member=b, invitation=invitation)
     refused(lambda: services.invitation_accept(member=b, invitation=invitation), "not_pending")
+    refused(lambda: services.invitation_ignore(member=b, invitation=invitation), "not_pending")
+    # (The sender may still withdraw it: to them it looks pending — see the test below.)
+    services.invitation_withdraw(member=a, invitation=invitation)
     refused(lambda: services.invitation_withdraw(member=a, invitation=invitation), "not_pending")
 
 
@@ -271,3 +276,31 @@ def test_no_notification_across_a_block():
     refused(lambda: services.follow_add(follower=a, followed=b))
     assert not Notification.objects.filter(recipient=b, actor=a).exists()
     assert not Notification.objects.filter(recipient=a, actor=b).exists()
+
+
+def test_an_ignored_invitation_still_looks_pending_to_its_sender_for_three_weeks():
+    from maillage.network.selectors import relationships_for
+
+    a, b = member(), member()
+    invitation = invite(a, b)
+    services.invitation_ignore(member=b, invitation=invitation)
+    (standing,) = relationships_for(a, [b])
+    assert standing.invitation_sent is not None
+    assert standing.invitation_sent.public_id == invitation.public_id
+    # The recipient sees nothing pending any more.
+    (theirs,) = relationships_for(b, [a])
+    assert theirs.invitation_received is None
+    # The sender may withdraw it like a pending one; three weeks start from then.
+    services.invitation_withdraw(member=a, invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.WITHDRAWN
+    refused(lambda: services.invitation_send(sender=a, recipient=b), "cooldown")
+    # Three weeks after an ignore nobody waits any more: the sender may invite again.
+    other = invite(a, member())
+    services.invitation_ignore(member=other.recipient, invitation=other)
+    Invitation.objects.filter(pk=other.pk).update(
+        responded_at=timezone.now() - timedelta(weeks=3, minutes=1)
+    )
+    (later,) = relationships_for(a, [other.recipient])
+    assert later.invitation_sent is None
+    assert services.invitation_send(sender=a, recipient=other.recipient).status == "pending"
