@@ -234,12 +234,13 @@ def introduction_ignore(*, member: User, introduction: Introduction) -> Introduc
 
 
 def introduction_withdraw(*, member: User, introduction: Introduction) -> Introduction:
-    """The requester takes the request back while it is open; its notifications go."""
+    """The requester takes the request back while it is open — or ignored, which to them still
+    looks open (see `seen_by`); its notifications go."""
     if introduction.requester_id != member.pk:
         raise ValidationError(_("You did not ask for this introduction."), code="not_yours")
     with transaction.atomic():
         introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
-        if introduction.status not in OPEN:
+        if introduction.status not in (*OPEN, Introduction.Status.IGNORED):
             raise ValidationError(_("This introduction is no longer open."), code="not_open")
         introduction.status = Introduction.Status.WITHDRAWN
         introduction.answered_at = timezone.now()
@@ -251,6 +252,16 @@ def introduction_withdraw(*, member: User, introduction: Introduction) -> Introd
 
 
 # --- Reads -----------------------------------------------------------------------------------
+
+
+def seen_by(viewer, items):
+    """Introductions as `viewer` may know them: the target ignoring one is silent, so to the
+    requester and the intermediary an ignored introduction still reads as forwarded (in memory
+    only — services re-read rows under lock and never see this)."""
+    for item in items:
+        if item.status == Introduction.Status.IGNORED and item.target_id != viewer.pk:
+            item.status = Introduction.Status.FORWARDED
+    return items
 
 
 def _with_people(queryset: QuerySet[Introduction]) -> QuerySet[Introduction]:

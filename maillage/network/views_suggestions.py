@@ -209,7 +209,7 @@ def introductions(request: HttpRequest) -> HttpResponse:
         "network/introductions.html",
         {
             "tab": tab,
-            "items": rows[:PAGE_SIZE],
+            "items": intro.seen_by(viewer, rows[:PAGE_SIZE]),
             "has_more": has_more,
             "page_number": number,
             "counts": counts,
@@ -223,6 +223,7 @@ def introductions(request: HttpRequest) -> HttpResponse:
 @require_GET
 def introduction_detail(request: HttpRequest, public_id) -> HttpResponse:
     item = intro.introduction_for_viewer_or_404(request.user, public_id)
+    intro.seen_by(request.user, [item])
     return render(
         request,
         "network/introduction_detail.html",
@@ -274,6 +275,7 @@ def _introduction_action(request: HttpRequest, public_id, action: str) -> HttpRe
         message = _done_message(action, item)
     if _is_htmx(request):
         fresh = intro.introduction_for_viewer_or_404(request.user, updated.public_id)
+        intro.seen_by(request.user, [fresh])
         return render(
             request,
             "network/introduction_item.html",
