@@ -365,10 +365,10 @@ def test_contacts_list_search_and_tag_filter(world):
     one = crm.contact_for_member_ensure(owner=author, member=world["subject"])
     crm.contact_tag_add(owner=author, contact=one, name="Mentor")
     crm.contact_create(owner=author, first_name="Zoé", last_name="Dehors", organization="Initech")
-    crm.contact_create(owner=world["friend"], first_name="Not", last_name="Mine")
+    crm.contact_create(owner=world["friend"], first_name="Not", last_name="Quorvexmine")
     client = client_for(author)
     page = client.get(reverse("crm_contacts")).content.decode()
-    assert "Dehors" in page and world["subject"].last_name in page and "Mine" not in page
+    assert "Dehors" in page and world["subject"].last_name in page and "Quorvexmine" not in page
     page = client.get(reverse("crm_contacts"), {"q": "dehors"}).content.decode()
     assert "Dehors" in page and world["subject"].last_name not in page
     page = client.get(reverse("crm_contacts"), {"tag": "mentor"}).content.decode()
