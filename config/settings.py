@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.profiles",
     "maillage.network",
+    "maillage.feed",
     "maillage.notifications",
     "maillage.search",
     "maillage.api",
@@ -343,8 +344,14 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MAILLAGE_MEDIA_ROOT", str(DATA_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(env_str("MAILLAGE_PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files only a view that checks the viewer's rights may serve (post images and documents).
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

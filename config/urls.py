@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("maillage.profiles.urls")),
     path("", include("maillage.network.urls")),
     path("", include("maillage.search.urls")),
+    path("", include("maillage.feed.urls")),
     path("", include("maillage.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

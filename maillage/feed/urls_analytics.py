@@ -1,0 +1,3 @@
+"""(owner: see urls.py)"""
+
+urlpatterns: list = []
