@@ -39,6 +39,8 @@ JPEG_QUALITY = 85
 PHOTO_SIZE = (400, 400)
 PHOTO_SMALL_SIZE = (96, 96)
 COVER_SIZE = (1584, 396)  # LinkedIn's 4:1 banner
+# Images in posts keep their aspect ratio; the longest side is at most this many pixels.
+POST_MAX_SIDE = 1600
 
 # The messages a member sees (in their language) when a file is refused.
 MESSAGES = {
@@ -54,7 +56,7 @@ MESSAGES = {
     "unreadable": _("This image could not be read: the file may be damaged or incomplete."),
 }
 
-Kind = Literal["photo", "cover"]
+Kind = Literal["photo", "cover", "post"]
 
 
 def image_error(code: str) -> ValidationError:
@@ -67,7 +69,7 @@ class ProcessedImage:
 
     kind: Kind
     main: bytes
-    small: bytes | None  # the 96 px photo; None for covers
+    small: bytes | None  # the 96 px photo; None for covers and post images
     perceptual_hash: str  # 16 hex digits (64-bit dHash) of the normalized image
     sha256: str  # of the normalized pixels: equal for the same picture whatever its file
     width: int
@@ -208,17 +210,30 @@ def hash_distance(first: str, second: str) -> int:
         return 64
 
 
+def _shrink(image: Image.Image, longest: int) -> Image.Image:
+    """Scale down (never up) so the longest side is at most `longest`, keeping the ratio."""
+    if max(image.size) <= longest:
+        return image
+    shrunk = image.copy()
+    shrunk.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+    return shrunk
+
+
 def image_process(upload, *, kind: Kind) -> ProcessedImage:
     """Check, decode and re-encode an uploaded image; raise ValidationError with a clear message.
 
     `upload` is a file-like object (Django's UploadedFile, or any object with read()).
+    Photos and covers are cropped to their exact sizes; post images keep their aspect ratio.
     """
-    if kind not in ("photo", "cover"):
+    if kind not in ("photo", "cover", "post"):
         raise ValueError(f"Unknown image kind: {kind!r}")
     data = _read_bounded(upload)
-    target = PHOTO_SIZE if kind == "photo" else COVER_SIZE
+    if kind == "post":
+        target = (POST_MAX_SIDE, POST_MAX_SIDE)
+    else:
+        target = PHOTO_SIZE if kind == "photo" else COVER_SIZE
     image = _decode(data, target=target)
-    main_image = _fit(image, target)
+    main_image = _shrink(image, POST_MAX_SIDE) if kind == "post" else _fit(image, target)
     small = _encode_jpeg(_fit(main_image, PHOTO_SMALL_SIZE)) if kind == "photo" else None
     return ProcessedImage(
         kind=kind,

@@ -25,9 +25,10 @@ TICK_SECONDS = 60
 
 def periodic_tasks():
     """The tasks to enqueue every tick (imported late: apps are ready by then)."""
+    from maillage.feed.tasks_composer import posts_publish_due_task
     from maillage.network.reminders import reminders_fire_task
 
-    return [reminders_fire_task]
+    return [reminders_fire_task, posts_publish_due_task]
 
 
 def enqueue_periodic() -> None:
