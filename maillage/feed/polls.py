@@ -227,10 +227,23 @@ class PollState:
         return self.voted_option_id is not None
 
 
-def poll_results_for(viewer, polls: Iterable[Poll]) -> dict[int, PollState]:
-    """The state of each poll for `viewer` (by poll id), in at most two queries whatever the
-    number of polls (options, if not prefetched, and the viewer's votes). Each poll also gets
-    it as `poll.viewer_state` for the templates."""
+_UNKNOWN = object()
+
+
+def poll_results_for(viewer, polls: Iterable[Poll] | Poll, *, my_option_id=_UNKNOWN):
+    """The state of each poll for `viewer`: a dict by poll id, in at most two queries whatever
+    the number of polls (options, unless prefetched, and the viewer's votes). Each poll also
+    gets its state as `poll.viewer_state` for the templates.
+
+    Given one `Poll` instead of several, return its `PollState`; a caller that already knows the
+    viewer's vote passes it as `my_option_id` (None: no vote) and saves the votes query."""
+    if isinstance(polls, Poll):
+        states = _poll_states(viewer, [polls], known_vote=my_option_id)
+        return states[polls.pk]
+    return _poll_states(viewer, list(polls), known_vote=_UNKNOWN)
+
+
+def _poll_states(viewer, polls: list[Poll], *, known_vote) -> dict[int, PollState]:
     polls = [p for p in polls if p is not None]
     if not polls:
         return {}
@@ -248,17 +261,26 @@ def poll_results_for(viewer, polls: Iterable[Poll]) -> dict[int, PollState]:
         for option in PollOption.objects.filter(poll_id__in=missing).order_by("position", "pk"):
             options_of[option.poll_id].append(option)
     votes: dict[int, int] = {}
-    if viewer_id is not None:
+    if known_vote is not _UNKNOWN:
+        if known_vote is not None:
+            votes = {polls[0].pk: known_vote}
+    elif viewer_id is not None:
         votes = dict(
             PollVote.objects.filter(poll__in=polls, voter_id=viewer_id).values_list("poll_id", "option_id")
         )
+    post_field = Poll._meta.get_field("post")
+    uncached = [p.post_id for p in polls if not post_field.is_cached(p)]
+    authors = dict(Post.objects.filter(pk__in=uncached).values_list("pk", "author_id")) if uncached else {}
+    for p in polls:
+        if post_field.is_cached(p):
+            authors[p.post_id] = p.post.author_id
     now = timezone.now()
     states: dict[int, PollState] = {}
     for poll in polls:
         options = options_of[poll.pk]
         closed = poll_is_closed(poll, now)
         mine = votes.get(poll.pk)
-        is_author = viewer_id is not None and poll.post.author_id == viewer_id
+        is_author = viewer_id is not None and authors.get(poll.post_id) == viewer_id
         total = sum(o.vote_count for o in options)
         top = max((o.vote_count for o in options), default=0)
         state = PollState(
