@@ -1,23 +1,134 @@
-"""Feed notifications (owner: notifications helper — replace this first version)."""
+"""Feed notifications: mentions, comments on one's post, replies to one's comment, reactions on
+one's post or comment, reposts of one's post. The feed services call these inside their
+transaction; `notification_create` pushes the live badge after commit.
+
+Nobody is ever told about a post they may not see: each recipient is checked here with the
+feed's own rules (`access.can_view_post` / `can_view_comment`) when the notification is created,
+and again by `notifications/kinds.py` each time it is shown (the audience may have narrowed, the
+post may be gone, someone may have blocked someone since).
+
+Grouping is done when writing: a reaction (or a comment) on a post joins the recipient's unread
+notification of that kind about that post — its actors latest first and a count in `data` —
+rather than adding a row per reaction (`notification_group_add`). A reaction withdrawn takes its
+actor back out of the group, and an emptied group is deleted (`reaction_removed`), so reacting
+then un-reacting leaves no wrong count behind. Names are re-checked when shown: a blocked or
+departed actor drops out of the names and of the count.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from maillage.accounts.models import User
+from maillage.notifications.models import Kind
+from maillage.notifications.services import (
+    notification_create,
+    notification_group_add,
+    notification_group_remove,
+)
+
+from .access import can_view_comment, can_view_post
+
+
+def _members(ids: Iterable[int]) -> dict[int, User]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return User.objects.filter(is_active=True).in_bulk(list(ids))
+
+
+def _member(member_id: int | None) -> User | None:
+    return _members([member_id]).get(member_id) if member_id else None
+
 
 def post_mentions(*, post, member_ids) -> None:
-    pass
+    """Members newly mentioned in a published post, who may see it."""
+    for member in _members(member_ids).values():
+        if member.pk != post.author_id and can_view_post(member, post):
+            notification_create(
+                recipient_id=member.pk, kind=Kind.POST_MENTION, actor_id=post.author_id, target=post
+            )
 
 
 def post_reposted(*, post) -> None:
-    pass
+    """`post` reposts another: tell the original's author, if they may see the repost (one
+    shown to the reposter's connections only is not theirs to see unless they are one)."""
+    original = post.repost_of
+    if original is None or original.author_id == post.author_id:
+        return
+    author = _member(original.author_id)
+    if author is not None and can_view_post(author, post):
+        notification_create(
+            recipient_id=author.pk, kind=Kind.POST_REPOST, actor_id=post.author_id, target=post
+        )
 
 
 def comment_created(*, comment, mention_ids) -> None:
-    pass
+    """A new comment: its mentions, a reply to the parent comment's author, and a comment on the
+    post to its author. Each person is told once, by the most specific kind (a mention over a
+    reply over a comment)."""
+    post = comment.post
+    parent_author_id = comment.parent.author_id if comment.parent_id else None
+    people = _members([*mention_ids, post.author_id, parent_author_id])
+    told = {comment.author_id}
+    for member_id in mention_ids:
+        member = people.get(member_id)
+        if member is not None and member.pk not in told and can_view_comment(member, comment, post):
+            notification_create(
+                recipient_id=member.pk, kind=Kind.COMMENT_MENTION, actor_id=comment.author_id, target=comment
+            )
+            told.add(member.pk)
+    parent_author = people.get(parent_author_id)
+    if parent_author is not None and parent_author.pk not in told:
+        if can_view_comment(parent_author, comment, post):
+            notification_create(
+                recipient_id=parent_author.pk, kind=Kind.COMMENT_REPLY, actor_id=comment.author_id, target=comment
+            )
+        told.add(parent_author.pk)
+    post_author = people.get(post.author_id)
+    if post_author is not None and post_author.pk not in told and can_view_comment(post_author, comment, post):
+        notification_group_add(
+            recipient_id=post_author.pk,
+            kind=Kind.POST_COMMENT,
+            actor_id=comment.author_id,
+            target=post,
+            data={"comment": str(comment.public_id)},
+        )
 
 
 def comment_mentions(*, comment, member_ids) -> None:
-    pass
+    """Members newly mentioned in an edited comment, who may see it."""
+    post = comment.post
+    for member in _members(member_ids).values():
+        if member.pk != comment.author_id and can_view_comment(member, comment, post):
+            notification_create(
+                recipient_id=member.pk, kind=Kind.COMMENT_MENTION, actor_id=comment.author_id, target=comment
+            )
+
+
+def _reaction_target(*, post=None, comment=None):
+    if comment is not None:
+        return Kind.COMMENT_REACTION, comment, comment.author_id
+    return Kind.POST_REACTION, post, post.author_id
 
 
 def reaction_added(*, reaction) -> None:
-    pass
+    """A new reaction joins the author's group of reactions on that post or comment, if the
+    author may (still) see it: a comment's author may have lost sight of the post since."""
+    kind, target, recipient_id = _reaction_target(post=reaction.post, comment=reaction.comment)
+    recipient = _member(recipient_id)
+    if recipient is None or recipient.pk == reaction.member_id:
+        return
+    if reaction.comment_id is not None:
+        if not can_view_comment(recipient, target, target.post):
+            return
+    elif not can_view_post(recipient, target):
+        return
+    notification_group_add(recipient_id=recipient.pk, kind=kind, actor_id=reaction.member_id, target=target)
+
+
+def reaction_removed(*, member_id: int, post=None, comment=None) -> None:
+    """A reaction withdrawn: its actor leaves the group (emptied groups are deleted)."""
+    kind, target, recipient_id = _reaction_target(post=post, comment=comment)
+    if recipient_id != member_id:
+        notification_group_remove(recipient_id=recipient_id, kind=kind, actor_id=member_id, target=target)

@@ -559,8 +559,12 @@ def reaction_clear(*, member: User, post: Post | None = None, comment: Comment |
     target = {"post": post} if post is not None else {"comment": comment}
     with transaction.atomic():
         (Post if post is not None else Comment).objects.select_for_update().filter(pk=(post or comment).pk).first()
-        Reaction.objects.filter(member=member, **target).delete()
+        deleted, _rows = Reaction.objects.filter(member=member, **target).delete()
         _recount(**target)
+        if deleted:
+            from . import notify
+
+            notify.reaction_removed(member_id=member.pk, **target)
 
 
 # --- Saved, hidden, hashtags, reports, order ---------------------------------------------------

@@ -342,12 +342,9 @@ def block_add(*, blocker: User, blocked: User) -> Block:
             Q(follower_id=blocker.pk, followed_id=blocked.pk)
             | Q(follower_id=blocked.pk, followed_id=blocker.pk)
         ).delete()
-        from maillage.notifications.models import Notification
+        from maillage.notifications.services import notifications_between_forget
 
-        Notification.objects.filter(
-            Q(recipient_id=blocker.pk, actor_id=blocked.pk)
-            | Q(recipient_id=blocked.pk, actor_id=blocker.pk)
-        ).delete()
+        notifications_between_forget(member_id=blocker.pk, other_id=blocked.pk)
         _invalidate_on_commit(affected)
     return block
 

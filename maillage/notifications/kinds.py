@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from .models import Kind, Notification
 
@@ -26,10 +27,12 @@ class Shown:
     text: str
     url: str
     icon: str
+    detail: str = ""  # a few words of the post or comment it is about
+    actors: tuple = ()  # grouped kinds: the actors still shown, latest first
 
     @property
     def actor(self):
-        return self.notification.actor
+        return self.actors[0] if self.actors else self.notification.actor
 
     @property
     def unread(self) -> bool:
@@ -127,6 +130,10 @@ class KindRule:
     visible: Callable[[Notification, Any], bool]
     icon: str
     needs_actor: bool = True
+    # Grouped kinds ("A, B and 10 others reacted…"): `group_text(names, others, target)` replaces
+    # `text`, and the actors listed in `data` are re-checked one by one instead of `actor`.
+    group_text: Callable[[list[str], int, Any], str] | None = None
+    detail: Callable[[Notification, Any], str] | None = None
 
 
 def _actor_profile(notification: Notification, target: Any) -> str:
@@ -208,8 +215,206 @@ RULES: dict[str, KindRule] = {
     ),
 }
 
+
+# --- The feed ----------------------------------------------------------------------------------
+# Each feed notification points at a post or a comment and is shown only while its recipient may
+# still see it, by the feed's own access rules (audience narrowed, post deleted, a block since).
+
+
+def _recipient(notification: Notification):
+    # The selector attaches the member whose page this is, so no query per row.
+    return notification.recipient
+
+
+def _post_visible(notification: Notification, target: Any) -> bool:
+    from maillage.feed.access import can_view_post
+
+    return target is not None and can_view_post(_recipient(notification), target)
+
+
+def _comment_visible(notification: Notification, target: Any) -> bool:
+    from maillage.feed.access import can_view_comment
+
+    return target is not None and can_view_comment(_recipient(notification), target, target.post)
+
+
+def post_url(post, anchor: str = "") -> str:
+    try:
+        url = reverse("post", args=[post.public_id])
+    except NoReverseMatch:  # until the post page lands
+        url = reverse("home")
+    return f"{url}#{anchor}" if anchor else url
+
+
+def comment_anchor(public_id) -> str:
+    """The id the post page gives a comment's element."""
+    return f"comment-{public_id}"
+
+
+def _to_post(notification: Notification, target: Any) -> str:
+    return post_url(target)
+
+
+def _to_post_comments(notification: Notification, target: Any) -> str:
+    latest = notification.data.get("comment")
+    return post_url(target, comment_anchor(latest) if latest else "comments")
+
+
+def _to_comment(notification: Notification, target: Any) -> str:
+    return post_url(target.post, comment_anchor(target.public_id))
+
+
+def _words(text: str) -> str:
+    from maillage.feed.text import plain_text
+
+    return Truncator(" ".join(plain_text(text).split())).chars(90)
+
+
+def _post_words(notification: Notification, target: Any) -> str:
+    if not target.body and target.repost_of is not None:
+        return _words(target.repost_of.body)  # a plain repost: what it reposts
+    return _words(target.body)
+
+
+def _comment_words(notification: Notification, target: Any) -> str:
+    return _words(target.body)
+
+
+def _grouped(one: str, two: str, many: Callable[[int], str], one_and_many: Callable[[int], str]):
+    """The sentence for one actor, for two, or for one or two named and N others. `one` and
+    `two` are msgids marked with gettext_noop; `many(n)` and `one_and_many(n)` call ngettext with
+    their literal msgids."""
+
+    def text(names: list[str], others: int, target: Any) -> str:
+        if others <= 0 and len(names) == 1:
+            return _(one) % {"name": names[0]}
+        if others <= 0:
+            return _(two) % {"name": names[0], "other": names[1]}
+        if len(names) == 1:
+            return one_and_many(others) % {"name": names[0], "count": others}
+        return many(others) % {"name": names[0], "other": names[1], "count": others}
+
+    return text
+
+
+FEED_RULES: dict[str, KindRule] = {
+    Kind.POST_MENTION: KindRule(
+        text=_simple(gettext_noop("%(name)s mentioned you in a post.")),
+        url=_to_post,
+        visible=_post_visible,
+        icon="user",
+        detail=_post_words,
+    ),
+    Kind.COMMENT_MENTION: KindRule(
+        text=_simple(gettext_noop("%(name)s mentioned you in a comment.")),
+        url=_to_comment,
+        visible=_comment_visible,
+        icon="user",
+        detail=_comment_words,
+    ),
+    Kind.COMMENT_REPLY: KindRule(
+        text=_simple(gettext_noop("%(name)s replied to your comment.")),
+        url=_to_comment,
+        visible=_comment_visible,
+        icon="messages",
+        detail=_comment_words,
+    ),
+    Kind.POST_REPOST: KindRule(
+        text=_simple(gettext_noop("%(name)s reposted your post.")),
+        url=_to_post,
+        visible=_post_visible,
+        icon="share-2",
+        detail=_post_words,
+    ),
+    Kind.POST_COMMENT: KindRule(
+        text=_simple(gettext_noop("%(name)s commented on your post.")),
+        url=_to_post_comments,
+        visible=_post_visible,
+        icon="messages",
+        detail=_post_words,
+        group_text=_grouped(
+            gettext_noop("%(name)s commented on your post."),
+            gettext_noop("%(name)s and %(other)s commented on your post."),
+            lambda n: ngettext(
+                "%(name)s, %(other)s and %(count)s other commented on your post.",
+                "%(name)s, %(other)s and %(count)s others commented on your post.",
+                n,
+            ),
+            lambda n: ngettext(
+                "%(name)s and %(count)s other commented on your post.",
+                "%(name)s and %(count)s others commented on your post.",
+                n,
+            ),
+        ),
+    ),
+    Kind.POST_REACTION: KindRule(
+        text=_simple(gettext_noop("%(name)s reacted to your post.")),
+        url=_to_post,
+        visible=_post_visible,
+        icon="check",
+        detail=_post_words,
+        group_text=_grouped(
+            gettext_noop("%(name)s reacted to your post."),
+            gettext_noop("%(name)s and %(other)s reacted to your post."),
+            lambda n: ngettext(
+                "%(name)s, %(other)s and %(count)s other reacted to your post.",
+                "%(name)s, %(other)s and %(count)s others reacted to your post.",
+                n,
+            ),
+            lambda n: ngettext(
+                "%(name)s and %(count)s other reacted to your post.",
+                "%(name)s and %(count)s others reacted to your post.",
+                n,
+            ),
+        ),
+    ),
+    Kind.COMMENT_REACTION: KindRule(
+        text=_simple(gettext_noop("%(name)s reacted to your comment.")),
+        url=_to_comment,
+        visible=_comment_visible,
+        icon="check",
+        detail=_comment_words,
+        group_text=_grouped(
+            gettext_noop("%(name)s reacted to your comment."),
+            gettext_noop("%(name)s and %(other)s reacted to your comment."),
+            lambda n: ngettext(
+                "%(name)s, %(other)s and %(count)s other reacted to your comment.",
+                "%(name)s, %(other)s and %(count)s others reacted to your comment.",
+                n,
+            ),
+            lambda n: ngettext(
+                "%(name)s and %(count)s other reacted to your comment.",
+                "%(name)s and %(count)s others reacted to your comment.",
+                n,
+            ),
+        ),
+    ),
+}
+RULES.update(FEED_RULES)
+GROUPED_KINDS = frozenset(kind for kind, rule in RULES.items() if rule.group_text is not None)
+GROUP_NAMES_LOADED = 5  # actors loaded per group to pick the names shown
+
+
+def _feed_post_queryset():
+    from maillage.feed.models import Post
+
+    # What can_view_post reads: the author, and a repost's original with its author.
+    return Post.objects.select_related("author", "repost_of", "repost_of__author")
+
+
+def _feed_comment_queryset():
+    from maillage.feed.models import Comment
+
+    return Comment.objects.select_related(
+        "author", "post", "post__author", "post__repost_of", "post__repost_of__author"
+    )
+
+
 # How each target model is loaded (one query per model present on the page).
-TARGET_QUERYSETS: dict[str, Callable[[], Any]] = {}
+TARGET_QUERYSETS: dict[str, Callable[[], Any]] = {
+    "feed.post": _feed_post_queryset,
+    "feed.comment": _feed_comment_queryset,
+}
 
 
 def _target_queryset(label: str):
@@ -248,19 +453,73 @@ def load_targets(notifications: list[Notification]) -> dict[tuple[str, int], Any
     return found
 
 
-def show(notification: Notification, target: Any, *, hidden_actor_ids: frozenset[int]) -> Shown | None:
-    """The notification as its recipient sees it now, or None if it should no longer appear."""
+def group_actor_ids(notifications: list[Notification]) -> set[int]:
+    """The actors of grouped notifications whose names may be shown (loaded in one query)."""
+    ids: set[int] = set()
+    for n in notifications:
+        if n.kind in GROUPED_KINDS:
+            ids.update(int(i) for i in (n.data.get("actors") or [])[:GROUP_NAMES_LOADED])
+    return ids
+
+
+def _show_group(
+    notification: Notification, target: Any, rule: KindRule, hidden_actor_ids, people
+) -> Shown | None:
+    """A grouped notification names its actors still active and not blocked either way; the
+    ones who dropped out leave the count too."""
+    listed = [int(i) for i in notification.data.get("actors") or []]
+    count = int(notification.data.get("count", len(listed)))
+    shown_actors = []
+    dropped = 0
+    for position, actor_id in enumerate(listed):
+        if actor_id in hidden_actor_ids:
+            dropped += 1
+            continue
+        if position >= GROUP_NAMES_LOADED:
+            continue
+        person = people.get(actor_id)
+        if person is None or not person.is_active:
+            dropped += 1
+            continue
+        shown_actors.append(person)
+    if not shown_actors:
+        return None
+    if not rule.visible(notification, target):
+        return None
+    count = max(count - dropped, len(shown_actors))
+    names = [_name(person) for person in shown_actors[:2]]
+    return Shown(
+        notification=notification,
+        text=rule.group_text(names, count - len(names), target),
+        url=rule.url(notification, target),
+        icon=rule.icon,
+        detail=rule.detail(notification, target) if rule.detail else "",
+        actors=tuple(shown_actors),
+    )
+
+
+def show(
+    notification: Notification,
+    target: Any,
+    *,
+    hidden_actor_ids: frozenset[int],
+    people: dict[int, Any] | None = None,
+) -> Shown | None:
+    """The notification as its recipient sees it now, or None if it should no longer appear.
+    `people`: the members `group_actor_ids` named, by id (for grouped kinds)."""
     rule = RULES.get(notification.kind)
     if rule is None:
         return None
+    if notification.target_type and target is None:
+        return None  # what it pointed to is gone
+    if rule.group_text is not None and notification.data.get("actors"):
+        return _show_group(notification, target, rule, hidden_actor_ids, people or {})
     actor = notification.actor
     if actor is not None:
         if not actor.is_active or actor.pk in hidden_actor_ids:
             return None
     elif rule.needs_actor:
         return None
-    if notification.target_type and target is None:
-        return None  # what it pointed to is gone
     if not rule.visible(notification, target):
         return None
     return Shown(
@@ -268,4 +527,5 @@ def show(notification: Notification, target: Any, *, hidden_actor_ids: frozenset
         text=rule.text(notification, target),
         url=rule.url(notification, target),
         icon=rule.icon,
+        detail=rule.detail(notification, target) if rule.detail else "",
     )

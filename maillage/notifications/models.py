@@ -20,6 +20,15 @@ class Kind(models.TextChoices):
     INTRODUCTION_DECLINED = "introduction_declined", _("Introduction declined")
     REMINDER_DUE = "reminder_due", _("Reminder")
     NEW_FOLLOWER = "new_follower", _("New follower")
+    # The feed (see maillage/feed/notify.py). Reactions and comments on one post pile up into
+    # one notification while it is unread (`data`: latest actors first and a count).
+    POST_MENTION = "post_mention", _("Mentioned in a post")
+    COMMENT_MENTION = "comment_mention", _("Mentioned in a comment")
+    POST_COMMENT = "post_comment", _("Comment on your post")
+    COMMENT_REPLY = "comment_reply", _("Reply to your comment")
+    POST_REACTION = "post_reaction", _("Reaction to your post")
+    COMMENT_REACTION = "comment_reaction", _("Reaction to your comment")
+    POST_REPOST = "post_repost", _("Repost of your post")
 
 
 class Notification(BaseModel):
@@ -41,6 +50,8 @@ class Notification(BaseModel):
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # Finding the group a new reaction or comment joins.
+            models.Index(fields=["recipient", "kind", "target_type", "target_id"], name="notification_group"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from maillage.core import audience
 
-from .kinds import Shown, load_targets, show
+from .kinds import Shown, group_actor_ids, load_targets, show
 from .models import Notification
 
 PAGE_SIZE = 20
@@ -26,7 +26,8 @@ class NotificationsPage:
 
 def notifications_page(*, member, page: int = 1) -> NotificationsPage:
     """One page of the member's notifications, newest first: one query for the page (with the
-    actors and their profiles), one per kind of target on it, and the cached block set.
+    actors and their profiles), one per kind of target on it, one for the actors named by grouped
+    notifications, and the cached block and connection sets.
 
     Notifications whose actor is now blocked or gone, or whose target was withdrawn or deleted,
     are left out of the page (the page may then hold fewer than PAGE_SIZE)."""
@@ -39,14 +40,28 @@ def notifications_page(*, member, page: int = 1) -> NotificationsPage:
     )
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    for row in rows:
+        row.recipient = member  # the re-checks ask what *this* member may see, without a query
     targets = load_targets(rows)
     hidden = frozenset(audience.relation(audience.BLOCKED).ids_for(member.pk))
+    people = _group_people(rows)
     items = []
     for row in rows:
-        shown = show(row, targets.get((row.target_type, row.target_id)), hidden_actor_ids=hidden)
+        shown = show(
+            row, targets.get((row.target_type, row.target_id)), hidden_actor_ids=hidden, people=people
+        )
         if shown is not None:
             items.append(shown)
     return NotificationsPage(items=items, number=page, has_previous=page > 1, has_next=has_next)
+
+
+def _group_people(rows: list[Notification]) -> dict:
+    ids = group_actor_ids(rows)
+    if not ids:
+        return {}
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.select_related("profile").in_bulk(list(ids))
 
 
 def _unread_key(member_id: int) -> str:

@@ -49,3 +49,141 @@ def notifications_mark_read(*, member_id: int, ids: list[int] | None = None) -> 
         changed = rows.update(read_at=timezone.now())
     forget_unread_count(member_id)
     return changed
+
+
+# --- Grouped notifications (reactions and comments on one post pile up into one) ----------------
+
+GROUP_ACTORS_KEPT = 200  # ids kept per group, latest first: enough to undo a reaction exactly
+
+
+def _group_rows(*, recipient_id: int, kind: str, target: models.Model):
+    return Notification.objects.filter(
+        recipient_id=recipient_id,
+        kind=kind,
+        target_type=target._meta.label_lower,
+        target_id=target.pk,
+    )
+
+
+def notification_group_add(
+    *,
+    recipient_id: int,
+    kind: Kind | str,
+    actor_id: int,
+    target: models.Model,
+    data: dict[str, Any] | None = None,
+) -> Notification | None:
+    """Tell `recipient_id` that `actor_id` did something to `target`, joining the recipient's
+    unread notification of this kind about this target if there is one ("A, B and 10 others").
+
+    The group keeps its actors latest first and a count of distinct actors; it moves back to the
+    top of the list. A group already read is left as it was and a new one starts. Callers hold a
+    lock on the target's row (the feed services do), so two actors never start two groups."""
+    if actor_id == recipient_id or audience.is_blocked(recipient_id, actor_id):
+        return None
+    with transaction.atomic():
+        existing = (
+            _group_rows(recipient_id=recipient_id, kind=kind, target=target)
+            .filter(read_at__isnull=True)
+            .select_for_update()
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if existing is None:
+            return notification_create(
+                recipient_id=recipient_id,
+                kind=kind,
+                actor_id=actor_id,
+                target=target,
+                data={**(data or {}), "actors": [actor_id], "count": 1},
+            )
+        actors = [i for i in existing.data.get("actors", []) if i != actor_id]
+        count = int(existing.data.get("count", len(actors)))
+        if len(actors) == len(existing.data.get("actors", [])):
+            count += 1  # a new actor (one already listed only moves to the front)
+        existing.data = {
+            **existing.data,
+            **(data or {}),
+            "actors": [actor_id, *actors][:GROUP_ACTORS_KEPT],
+            "count": count,
+        }
+        existing.actor_id = actor_id
+        existing.created_at = timezone.now()
+        existing.save(update_fields=["data", "actor", "created_at", "updated_at"])
+    forget_unread_count(recipient_id)
+    realtime.push_to_member(member_id=recipient_id, event="notification", data={"kind": str(kind)})
+    return existing
+
+
+def notification_group_remove(
+    *, recipient_id: int, kind: Kind | str, actor_id: int, target: models.Model
+) -> None:
+    """Take `actor_id` back out of the latest group naming them (a reaction withdrawn): the
+    count goes down, and a group left empty is deleted, read or not."""
+    with transaction.atomic():
+        rows = (
+            _group_rows(recipient_id=recipient_id, kind=kind, target=target)
+            .select_for_update()
+            .order_by("-created_at", "-pk")
+        )
+        for row in rows:
+            actors = list(row.data.get("actors", []))
+            if actor_id not in actors:
+                continue
+            actors.remove(actor_id)
+            count = int(row.data.get("count", 1)) - 1
+            if count <= 0 or not actors:
+                row.delete()
+            else:
+                row.data = {**row.data, "actors": actors, "count": max(count, len(actors))}
+                row.actor_id = actors[0] if actors else row.actor_id
+                row.save(update_fields=["data", "actor", "updated_at"])
+            break
+        else:
+            return
+    forget_unread_count(recipient_id)
+
+
+def notifications_delete_about(*, target: models.Model, kinds: list[str] | None = None) -> int:
+    """Forget every notification pointing at `target` (a comment deleted, say)."""
+    rows = Notification.objects.filter(target_type=target._meta.label_lower, target_id=target.pk)
+    if kinds:
+        rows = rows.filter(kind__in=kinds)
+    recipients = set(rows.values_list("recipient_id", flat=True))
+    deleted, _ = rows.delete()
+    for recipient_id in recipients:
+        forget_unread_count(recipient_id)
+    return deleted
+
+
+def notifications_between_forget(*, member_id: int, other_id: int) -> None:
+    """A block: each one's notifications about the other go. A grouped notification ("A, B and
+    10 others reacted…") loses only that actor, so the others who reacted are still counted."""
+    from django.db.models import Q
+
+    from .kinds import GROUPED_KINDS
+
+    pair = Q(recipient_id=member_id, actor_id=other_id) | Q(recipient_id=other_id, actor_id=member_id)
+    with transaction.atomic():
+        Notification.objects.filter(pair).exclude(kind__in=GROUPED_KINDS).delete()
+        grouped = Notification.objects.filter(
+            recipient_id__in=[member_id, other_id], kind__in=GROUPED_KINDS
+        ).select_for_update()
+        for row in grouped:
+            gone = other_id if row.recipient_id == member_id else member_id
+            actors = [int(i) for i in row.data.get("actors") or []]
+            if gone not in actors and row.actor_id != gone:
+                continue
+            if gone in actors:
+                actors.remove(gone)
+                count = int(row.data.get("count", 1)) - 1
+            else:
+                count = int(row.data.get("count", 1))
+            if count <= 0 or not actors:
+                row.delete()
+                continue
+            row.data = {**row.data, "actors": actors, "count": max(count, len(actors))}
+            row.actor_id = actors[0]
+            row.save(update_fields=["data", "actor", "updated_at"])
+    forget_unread_count(member_id)
+    forget_unread_count(other_id)
