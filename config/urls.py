@@ -10,7 +10,6 @@ from maillage.profiles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
-    path("home/", core_views.home, name="home"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),

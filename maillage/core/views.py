@@ -1,4 +1,4 @@
-"""Kernel pages: landing, home, health, staff outbox, friendly error pages."""
+"""Kernel pages: landing, health, staff outbox, friendly error pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import logging
 import uuid
 
 from asgiref.sync import async_to_sync
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,8 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from maillage.accounts.selectors import member_directory_page, members_count
-from maillage.profiles.selectors import profile_card_for
+from maillage.accounts.selectors import members_count
 
 from . import mail
 
@@ -26,21 +24,6 @@ def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "core/landing.html", {"members_count": members_count()})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    page = member_directory_page(viewer=request.user, query="", limit=6)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "me": profile_card_for(request.user),
-            "newest_members": page.members,
-            "members_count": members_count(),
-            "has_2fa": request.user.authenticator_set.exists(),
-        },
-    )
 
 
 @require_GET
