@@ -40,6 +40,7 @@ from maillage.profiles.services import profile_ensure
 
 from . import DEMO_PASSWORD
 from .extras import ExtrasSpec, demo_profile_views, member_extras
+from .feed import demo_feed_load
 from .generate import AS_OF, MemberSpec, demo_member_specs
 from .network import CAMILLE, NetworkPlan, demo_network_plan
 
@@ -74,6 +75,7 @@ def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
         _work_emails_sync(users, extras)
         plan = demo_network_plan(specs, extras)
         _network_sync(plan, users, profiles, extras)
+        demo_feed_load(specs=specs, users=users, network=plan)
         member_ids = [u.pk for u in users]
         transaction.on_commit(lambda: _network_caches_refresh(member_ids))
     _after_load(users[CAMILLE].pk)
