@@ -29,7 +29,6 @@ from .models import (
     HashtagFollow,
     LinkPreview,
     Poll,
-    PollVote,
     Post,
     PostHashtag,
     PostImage,
@@ -77,16 +76,6 @@ def stored_html(value: str) -> SafeString:
 
 
 @dataclass
-class PollView:
-    poll: Poll
-    options: list
-    my_option_id: int | None
-    is_closed: bool
-    show_results: bool
-    results: Any = None  # polls.poll_results_for(...) when the polls module provides it
-
-
-@dataclass
 class PostView:
     """Everything a post card shows, for one viewer."""
 
@@ -94,9 +83,8 @@ class PostView:
     author: User
     body_html: SafeString
     images: list = field(default_factory=list)
-    poll: PollView | None = None
+    poll: Any = None  # polls.PollState: the poll as this viewer sees it
     link_preview: LinkPreview | None = None
-    document_url: str = ""
     original: PostView | None = None  # the quoted or reposted post, when visible
     original_unavailable: bool = False  # it was deleted, or this viewer may not see it
     my_reaction: str | None = None
@@ -188,15 +176,17 @@ def posts_for_display(viewer, posts: list[Post]) -> list[PostView]:
     } if any(p.link_preview_id for p in every) else {}
 
     polls = {poll.post_id: poll for poll in Poll.objects.filter(post_id__in=ids).prefetch_related("options")}
-    votes: dict[int, int] = {}
+    poll_states: dict = {}
+    if polls:
+        from .polls import poll_results_for
+
+        by_id = {p.pk: p for p in every}
+        for poll in polls.values():
+            poll.post = by_id[poll.post_id]  # the author decides who sees results: no query
+        poll_states = poll_results_for(viewer, list(polls.values()))
     reactions: dict[int, str] = {}
     saved: set[int] = set()
     if viewer_id is not None:
-        if polls:
-            votes = dict(
-                PollVote.objects.filter(voter_id=viewer_id, poll__in=[p.pk for p in polls.values()])
-                .values_list("poll_id", "option_id")
-            )
         reactions = dict(
             Reaction.objects.filter(member_id=viewer_id, post_id__in=ids).values_list("post_id", "kind")
         )
@@ -212,7 +202,6 @@ def posts_for_display(viewer, posts: list[Post]) -> list[PostView]:
             body_html=stored_html(post.body_html),
             images=images.get(post.pk, []),
             link_preview=previews.get(post.link_preview_id),
-            document_url=_url("post_document", public_id) if post.document else "",
             my_reaction=reactions.get(post.pk),
             saved=post.pk in saved,
             top_reactions=top_reaction_kinds(post.reaction_counts),
@@ -225,7 +214,7 @@ def posts_for_display(viewer, posts: list[Post]) -> list[PostView]:
         )
         poll = polls.get(post.pk)
         if poll is not None:
-            item.poll = _poll_view(viewer, poll, votes.get(poll.pk), is_author=is_author)
+            item.poll = poll_states.get(poll.pk)
         if post.repost_of_id and not nested:
             original = originals.get(post.repost_of_id)
             if original is None:
@@ -235,30 +224,6 @@ def posts_for_display(viewer, posts: list[Post]) -> list[PostView]:
         return item
 
     return [view(p) for p in posts]
-
-
-def _poll_view(viewer, poll: Poll, my_option_id: int | None, *, is_author: bool) -> PollView:
-    from django.utils import timezone
-
-    from . import polls as polls_module
-
-    is_closed = poll.closes_at <= timezone.now()
-    results = None
-    results_for = getattr(polls_module, "poll_results_for", None)
-    if results_for is not None:
-        try:
-            results = results_for(viewer, poll, my_option_id=my_option_id)
-        except TypeError:
-            results = results_for(viewer, poll)
-    show = my_option_id is not None or is_closed or is_author
-    return PollView(
-        poll=poll,
-        options=list(poll.options.all()),
-        my_option_id=my_option_id,
-        is_closed=is_closed,
-        show_results=show,
-        results=results,
-    )
 
 
 def post_for_display(viewer, post: Post) -> PostView:

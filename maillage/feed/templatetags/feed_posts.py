@@ -100,9 +100,3 @@ def count_label(kind: str, n: int) -> str:
         return ngettext("%(count)s reply", "%(count)s replies", n) % {"count": n}
     return str(n)
 
-
-@register.simple_tag
-def first_of(*names: str) -> list[str]:
-    """Template names for `{% include %}` to try in order: another area's partial, then a plain
-    fallback of ours while that area has not landed yet."""
-    return list(names)

@@ -34,3 +34,25 @@ def comment(author, on, body: str = "A comment", *, parent=None):
 
 def react(member_, kind: str = "like", *, post=None, comment=None):
     return services.reaction_set(member=member_, kind=kind, post=post, comment=comment)
+
+
+ROLES = ("author", "connection", "follower", "second", "stranger", "blocked", "anonymous")
+# Who may see a post, by its audience (the rule lives in core/audience.py; this is the table
+# the tests hold it to).
+SEES = {
+    "public": {"author", "connection", "follower", "second", "stranger", "anonymous"},
+    "members": {"author", "connection", "follower", "second", "stranger"},
+    "connections": {"author", "connection"},
+}
+
+
+def cast(author=None) -> dict:
+    """An author and one member in each relation to them (anonymous is None)."""
+    author = author or member()
+    people = {"author": author, "connection": member(), "follower": member(), "second": member(),
+              "stranger": member(), "blocked": member(), "anonymous": None}
+    connect(author, people["connection"])
+    follow(people["follower"], author)
+    connect(people["connection"], people["second"])
+    block(author, people["blocked"])
+    return people
