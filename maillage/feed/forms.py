@@ -73,7 +73,10 @@ class ComposerForm(forms.Form):
         ),
     )
     audience = forms.ChoiceField(
-        label=_("Who can see this post"), choices=AUDIENCE_CHOICES, initial=Audience.PUBLIC
+        label=_("Who can see this post"),
+        choices=AUDIENCE_CHOICES,
+        initial=Audience.PUBLIC,
+        required=False,  # a select always sends one; without it, the default
     )
     images = MultipleImageField(
         label=_("Images"),
