@@ -10,7 +10,14 @@ from maillage.core.audience import Audience
 from maillage.profiles.images import ACCEPT_ATTRIBUTE
 
 from . import media, polls
-from .models import ALT_TEXT_MAX, MAX_IMAGES, POLL_MAX_OPTIONS, POLL_OPTION_MAX, POLL_QUESTION_MAX, POST_MAX_CHARS
+from .models import (
+    ALT_TEXT_MAX,
+    MAX_IMAGES,
+    POLL_MAX_OPTIONS,
+    POLL_OPTION_MAX,
+    POLL_QUESTION_MAX,
+    POST_MAX_CHARS,
+)
 from .services import PostInput
 
 AUDIENCE_CHOICES = [
