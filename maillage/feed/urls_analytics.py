@@ -1,3 +1,10 @@
-"""(owner: see urls.py)"""
+"""Reach and engagement for the author (owner: analytics helper)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_analytics
+
+urlpatterns = [
+    path("posts/<uuid:public_id>/analytics/", views_analytics.post_analytics, name="post_analytics"),
+    path("activity/", views_analytics.activity, name="activity"),
+]
