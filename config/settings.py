@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "maillage.profiles",
     "maillage.network",
     "maillage.feed",
+    "maillage.messaging",
     "maillage.notifications",
     "maillage.search",
     "maillage.api",
@@ -279,6 +280,10 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # Staff must have two-factor authentication before the admin opens (default on in production).
 # Invitations to connect a member may send per rolling week.
 MAILLAGE_INVITATIONS_PER_WEEK = env_int("MAILLAGE_INVITATIONS_PER_WEEK", 100)
+# Message requests (first messages to someone who is not a connection) a member may send a week.
+MAILLAGE_MESSAGE_REQUESTS_PER_WEEK = env_int("MAILLAGE_MESSAGE_REQUESTS_PER_WEEK", 20)
+# Messages a member may send per minute, all conversations together.
+MAILLAGE_MESSAGES_PER_MINUTE = env_int("MAILLAGE_MESSAGES_PER_MINUTE", 30)
 MAILLAGE_STAFF_REQUIRE_2FA = env_bool("MAILLAGE_STAFF_REQUIRE_2FA", PRODUCTION)
 
 # --- Sessions, cookies, transport security ----------------------------------------------------

@@ -41,3 +41,9 @@ def push_to_member(*, member_id: int, event: str, data: dict[str, Any] | None = 
     """Send `event` with JSON-serialisable `data` to the member's sockets after commit."""
     payload = dict(data or {})
     transaction.on_commit(lambda: _send(member_id, event, payload))
+
+
+def push_now(*, member_id: int, event: str, data: dict[str, Any] | None = None) -> None:
+    """Send at once — for code already running after commit (a fan-out that re-reads its
+    recipients once the data is committed)."""
+    _send(member_id, event, dict(data or {}))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
 from maillage.core import audience
+from maillage.core.files import delete_stored_files
 
 from . import access, text
 from .models import (
@@ -303,7 +304,7 @@ def post_delete(*, post: Post, member: User) -> None:
         public_id = locked.public_id
         locked.delete()
         live.post_deleted(post_public_id=public_id, author_id=member.pk)
-        transaction.on_commit(lambda: _delete_files(storage_files))
+        transaction.on_commit(lambda: delete_stored_files(storage_files))
 
 
 def _files_of(post: Post) -> list[tuple[Any, str]]:
@@ -311,14 +312,6 @@ def _files_of(post: Post) -> list[tuple[Any, str]]:
     if post.document:
         files.append((post.document.storage, post.document.name))
     return files
-
-
-def _delete_files(files) -> None:
-    for storage, name in files:
-        try:
-            storage.delete(name)
-        except Exception:  # noqa: BLE001 — a leftover file is not worth failing for
-            pass
 
 
 def post_publish(*, post: Post, now: datetime | None = None) -> Post | None:
@@ -399,9 +392,8 @@ def repost_create(*, member: User, original: Post, body: str = "", post_audience
     body = _check_body(body, required=False)
     mentioned = _mentioned_members(member, body)
     with transaction.atomic():
-        if not body:
-            if Post.objects.filter(author=member, repost_of=original, kind=PostKind.REPOST).exists():
-                raise _error(_("You have already reposted this post."), "already_reposted")
+        if not body and Post.objects.filter(author=member, repost_of=original, kind=PostKind.REPOST).exists():
+            raise _error(_("You have already reposted this post."), "already_reposted")
         post = Post.objects.create(
             author=member,
             kind=PostKind.POST if body else PostKind.REPOST,

@@ -22,7 +22,10 @@ from maillage.core.text import render_markdown
 from .models import HASHTAG_MAX
 
 MENTION_RE = re.compile(r"@\[([^\[\]\n]{1,100})\]\(([0-9a-fA-F-]{36})\)")
-HASHTAG_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[,;:!?.]))#(\w{1,%d})(?!\w)" % HASHTAG_MAX, re.UNICODE)
+HASHTAG_RE = re.compile(
+    r"(?:(?<=^)|(?<=[\s(\[,;:!?.]))#(\w{1,%s})(?!\w)" % HASHTAG_MAX,  # noqa: UP031 — a regex
+    re.UNICODE,
+)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
