@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.conf import settings
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as InputError
 from ninja.security import django_auth
 
 api = NinjaAPI(
@@ -53,3 +54,22 @@ def instance(request):
     return InstanceOut(
         name=InstanceSettings.current().name, languages=[code for code, _ in settings.LANGUAGES]
     )
+
+
+@api.exception_handler(InputError)
+def input_error(request, exc: InputError):
+    """Malformed input (a missing field, a wrong type) answers 400 in the shared error shape."""
+    parts = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ())[1:] if p != "payload")
+        parts.append(f"{where}: {error.get('msg', '')}" if where else str(error.get("msg", "")))
+    return api.create_response(request, {"detail": "; ".join(parts) or "Invalid input."}, status=400)
+
+
+def _add_app_routers() -> None:
+    from maillage.feed.api import router as feed_router
+
+    api.add_router("", feed_router)
+
+
+_add_app_routers()
