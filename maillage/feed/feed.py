@@ -180,11 +180,21 @@ def _hydrate(viewer: User, net: ranking.Network, shown: list[ranking.Scored]) ->
     views = posts_for_display(viewer, ordered)
     by_post = {s.post_id: s for s in shown}
     for view in views:
+        _prime_link_preview(view)
         scored = by_post[view.post.pk]
         view.context_line = scored.context_line
         view.feed_score = scored.score
         view.feed_follows_author = view.post.author_id in net.follows
     return views
+
+
+def _prime_link_preview(view) -> None:
+    # The link card template falls back to `post.link_preview`, which Django resolves even when
+    # the hydrated preview is given: fill the relation from what was loaded (None when the
+    # preview is not ready) so it never costs a query per post.
+    for v in (view, view.original):
+        if v is not None and v.post.link_preview_id:
+            v.post.link_preview = v.link_preview
 
 
 def page_ids(page: FeedPage) -> list[int]:
