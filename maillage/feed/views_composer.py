@@ -101,7 +101,8 @@ def compose(request: HttpRequest) -> HttpResponse:
         status = 200 if _is_htmx(request) else 400
     else:
         form = ComposerForm()
-    context = {"form": form, "files_sent": bool(request.FILES)}
+    # With htmx the chosen files stay in their inputs (hx-preserve); a plain form loses them.
+    context = {"form": form, "files_sent": bool(request.FILES), "files_kept": _is_htmx(request)}
     template = "feed/_compose_form.html" if _is_htmx(request) else "feed/compose_page.html"
     return render(request, template, context, status=status)
 
