@@ -3,6 +3,8 @@ and days left before it closes."""
 
 from __future__ import annotations
 
+import math
+
 from django import template
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -43,11 +45,12 @@ def poll_time_left(state) -> str:
     if state is None or state.closed:
         return ""
     seconds = (state.poll.closes_at - timezone.now()).total_seconds()
-    days = int(seconds // 86400)
-    if days >= 1:
+    # Rounded up: a one-week poll just opened has "7 days left", not 6.
+    if seconds >= 86400:
+        days = math.ceil(seconds / 86400)
         return ngettext("%(count)d day left", "%(count)d days left", days) % {"count": days}
-    hours = int(seconds // 3600)
-    if hours >= 1:
+    hours = math.ceil(seconds / 3600)
+    if seconds >= 3600:
         return ngettext("%(count)d hour left", "%(count)d hours left", hours) % {"count": hours}
     return ngettext("%(count)d minute left", "%(count)d minutes left", max(1, int(seconds // 60))) % {
         "count": max(1, int(seconds // 60))
