@@ -17,7 +17,16 @@ from maillage.feed import feed, services
 from maillage.feed.models import FeedOrder, HiddenPost, LinkPreview, Post
 from maillage.feed.polls import PollInput
 from maillage.feed.tests.composer_files import png
-from maillage.feed.tests.factories import block, comment, connect, follow, member, post, react, repost
+from maillage.feed.tests.factories import (
+    block,
+    comment,
+    connect,
+    follow,
+    member,
+    post,
+    react,
+    repost,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +219,7 @@ def test_home_query_count_is_pinned_and_the_same_for_5_and_20_posts_of_every_kin
     # Newest first: one post of each kind that needs its own query (images, poll, quoted and
     # reposted originals, link preview), so the page of 5 holds the whole mix, as does the one of 20.
     newest = [made[1], made[2], made[3], made[4], made[5]]
-    spread(newest + [p for p in Post.objects.exclude(pk__in=[m.pk for m in newest]).order_by("-pk")])
+    spread(newest + list(Post.objects.exclude(pk__in=[m.pk for m in newest]).order_by("-pk")))
     services.feed_order_set(member=viewer, order="recent")
     client.force_login(viewer)
     client.get(reverse("home"))  # warm the caches (instance settings, degree sets)
