@@ -213,3 +213,38 @@ def test_unknown_files_answer_404_like_forbidden_ones(client, world):
     assert client.get(reverse("post_media_image", args=[post.public_id, uuid.uuid4()])).status_code == 404
     assert client.get(reverse("post_document", args=[post.public_id])).status_code == 404  # no document
     assert client.get(reverse("link_preview_image", args=[post.public_id])).status_code == 404
+
+
+def _preview_with_image(post):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from maillage.feed.models import LinkPreview
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 20, 30)).save(buffer, "JPEG")
+    preview = LinkPreview(
+        url="https://example.org/a", url_hash=hashlib.sha256(b"https://example.org/a").hexdigest(),
+        status=LinkPreview.Status.READY, title="A page",
+    )
+    preview.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(buffer.getvalue()), save=False)
+    preview.save()
+    Post.objects.filter(pk=post.pk).update(link_preview=preview)
+    return preview
+
+
+@pytest.mark.parametrize("audience", list(EXPECTED))
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_link_preview_image_follows_the_post_audience(client, world, audience, viewer):
+    post = create(world["author"], audience=audience, body="No link here")
+    _preview_with_image(post)
+    _login(client, world[viewer])
+    response = client.get(reverse("link_preview_image", args=[post.public_id]))
+    if viewer in EXPECTED[audience]:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "private" in response["Cache-Control"]
+    else:
+        assert response.status_code == 404
