@@ -569,11 +569,17 @@ def url_hash(url: str) -> str:
 
 def demo_feed_load(
     *, specs: list[MemberSpec], users: list, network: NetworkPlan, now: datetime | None = None
-) -> FeedPlan:
-    """Replace the demo members' posts (and all that hangs from them) and hashtag follows with
-    a fresh plan, dated from `now`. Runs inside the demo loader's transaction."""
+) -> FeedPlan | None:
+    """Write the feed, dated from `now`, when the demo members have not posted anything yet
+    (first start). A refresh leaves an existing feed alone: what members posted, commented or
+    reacted since is theirs, and rewriting hundreds of posts would make every refresh slow.
+    Runs inside the demo loader's transaction; returns None when there was nothing to do."""
     from django.utils import timezone
 
+    from maillage.feed.models import Post
+
+    if Post.objects.filter(author_id__in=[u.pk for u in users]).exists():
+        return None
     now = now or timezone.now()
     plan = demo_feed_plan(specs, network, now)
     _Store(plan, users, now).run()
@@ -654,7 +660,7 @@ class _Store:
         from maillage.accounts.models import User
         from maillage.feed.models import HashtagFollow, Post
 
-        Post.objects.filter(author_id__in=self.ids).delete()
+        # Hashtag follows are part of the plan (the posts were checked absent by the caller).
         HashtagFollow.objects.filter(member_id__in=self.ids).delete()
         by_pk = {u.pk: u for u in User.objects.filter(pk__in=self.ids).select_related("profile")}
         self.people = [by_pk[pk] for pk in self.ids]
@@ -885,7 +891,7 @@ class _Store:
         )
 
     def _recount_hashtags(self) -> None:
-        """Hashtag counters from the rows (demo posts were replaced: every count may move)."""
+        """Hashtag counters from the rows (follows were replaced: any count may move)."""
         from django.db.models import Count, OuterRef, Subquery
         from django.db.models.functions import Coalesce
 
