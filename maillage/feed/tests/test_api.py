@@ -317,3 +317,63 @@ def test_the_openapi_document_lists_the_feed_endpoints():
     assert "post" in paths["/api/v1/posts"]
     assert "get" in paths["/api/v1/hashtags/{key}/posts"]
     assert "web interface" in paths["/api/v1/posts"]["post"]["description"]
+
+
+def _queries_for(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/feed", "/api/v1/hashtags/pinned/posts"])
+def test_lists_cost_the_same_queries_whatever_their_length_and_mix(path):
+    viewer = member()
+    others = [member() for _ in range(3)]
+    for other in others:
+        connect(viewer, other)
+    client = Client()
+    client.force_login(viewer)
+    post(others[0], "First #pinned")
+    client.get(path)  # warm the per-member caches (degrees) as on any later page
+    small = _queries_for(client, path)
+    for index, other in enumerate(others * 3):
+        shown = post(
+            other, f"More #pinned {index}", audience=["public", "members", "connections"][index % 3]
+        )
+        if index % 2:
+            comment(viewer, shown, "A comment")
+        if index % 3 == 0:
+            repost(
+                others[(index + 1) % 3],
+                post(other, f"Original #pinned {index}"),
+                f"Quote #pinned {index}",
+            )
+    large = _queries_for(client, path)
+    assert len(client.get(path).json()["items"]) == 10
+    # A full page of mixed posts may add the reposted originals (one query) and the
+    # viewer's own rows about them (one more): never one per post.
+    assert large <= small + 2, (small, large)
+
+
+def test_comments_cost_the_same_queries_whatever_their_number():
+    people, the_post = make_world("public")
+    client = client_for(people, "connection")
+    path = f"/api/v1/posts/{the_post.public_id}/comments"
+    top = Comment.objects.get(post=the_post)
+    authors = [people["connection"], people["follower"], people["second"]]
+
+    def add(count):
+        for index in range(count):
+            comment(
+                authors[index % 3], the_post, f"Comment {index}", parent=top if index % 2 else None
+            )
+        client.get(path)  # the same people's degrees are cached after a first page
+
+    add(2)
+    small = _queries_for(client, path)
+    add(7)
+    assert _queries_for(client, path) == small
