@@ -435,7 +435,9 @@ def _plan_engagement(plan, index, post, world, writer, tag_followers, rng, now) 
         if viewer in seen or viewer == author or viewer in world.muters[author]:
             return
         if rng.random() < chance and world.sees(viewer, post, posts):
-            seen[viewer] = max(0.003, post.days_ago - rng.expovariate(1.6))
+            delay = rng.expovariate(1.6)
+            # Within the post's age: a post an hour old was seen in the last hour, not at once.
+            seen[viewer] = post.days_ago - delay if delay < post.days_ago else post.days_ago * rng.random()
 
     circle = sorted(world.adj[author] | world.followers[author])
     for viewer in circle:
@@ -493,7 +495,9 @@ def _plan_engagement(plan, index, post, world, writer, tag_followers, rng, now) 
 
 
 def _after(rng: random.Random, days_ago: float) -> float:
-    return max(0.001, days_ago - rng.expovariate(8))
+    """A moment a little after `days_ago` (never in the future)."""
+    delay = rng.expovariate(8)
+    return days_ago - delay if delay < days_ago else days_ago * rng.random()
 
 
 def _plan_reply(plan, index, post, top, replier, answered, when, by_author, world, writer, rng) -> None:
@@ -658,7 +662,7 @@ class _Store:
 
     def run(self) -> None:
         from maillage.accounts.models import User
-        from maillage.feed.models import HashtagFollow, Post
+        from maillage.feed.models import HashtagFollow
 
         # Hashtag follows are part of the plan (the posts were checked absent by the caller).
         HashtagFollow.objects.filter(member_id__in=self.ids).delete()
@@ -671,6 +675,7 @@ class _Store:
         self._comments()
         self._reactions_and_reach()
         self._recount_hashtags()
+        self._camille_notifications()
 
     def _hashtags(self) -> None:
         from maillage.feed.models import Hashtag
@@ -908,3 +913,55 @@ class _Store:
         Hashtag.objects.update(
             post_count=Coalesce(Subquery(posts), 0), follower_count=Coalesce(Subquery(followers), 0)
         )
+
+    def _camille_notifications(self, days: float = 14) -> None:
+        """What the demo login was told about in the last two weeks — mentions, comments and
+        replies, reactions, reposts — sent through the feed's own notification functions (same
+        checks, same grouping), in the order it happened, then dated when it happened. Those
+        older than two days are read."""
+        from django.db.models import Q
+
+        from maillage.feed import notify
+        from maillage.feed.models import Comment, Post, Reaction
+        from maillage.notifications.models import Kind, Notification
+
+        camille = self.ids[CAMILLE]
+        since = self.at(days)
+        events = []
+        for reaction in Reaction.objects.filter(
+            Q(post__author_id=camille) | Q(comment__author_id=camille), created_at__gte=since
+        ).select_related("post", "comment", "comment__post"):
+            target = reaction.comment or reaction.post
+            events.append((reaction.created_at, target, lambda r=reaction: notify.reaction_added(reaction=r)))
+        mentioned = set(Comment.objects.filter(mentions__member_id=camille).values_list("pk", flat=True))
+        for comment in Comment.objects.filter(
+            Q(post__author_id=camille) | Q(parent__author_id=camille) | Q(pk__in=mentioned),
+            created_at__gte=since,
+        ).select_related("post", "parent"):
+            ids = [camille] if comment.pk in mentioned else []
+            events.append(
+                (comment.created_at, comment, lambda c=comment, i=ids: notify.comment_created(comment=c, mention_ids=i))
+            )
+        for post in Post.objects.filter(
+            mentions__member_id=camille, status="published", published_at__gte=since
+        ).select_related("author"):
+            events.append((post.published_at, post, lambda p=post: notify.post_mentions(post=p, member_ids=[camille])))
+        for post in Post.objects.filter(
+            repost_of__author_id=camille, status="published", published_at__gte=since
+        ).select_related("repost_of"):
+            events.append((post.published_at, post, lambda p=post: notify.post_reposted(post=p)))
+        events.sort(key=lambda e: e[0])
+        latest: dict[tuple[str, int], datetime] = {}
+        for when, target, send in events:
+            send()
+            latest[(target._meta.label_lower, target.pk)] = when
+            if isinstance(target, Comment):
+                latest[("feed.post", target.post_id)] = when
+        feed_kinds = [Kind.POST_MENTION, Kind.COMMENT_MENTION, Kind.POST_COMMENT, Kind.COMMENT_REPLY,
+                      Kind.POST_REACTION, Kind.COMMENT_REACTION, Kind.POST_REPOST]  # fmt: skip
+        rows = list(Notification.objects.filter(recipient_id=camille, kind__in=feed_kinds))
+        for row in rows:
+            when = latest.get((row.target_type, row.target_id), self.now)
+            row.created_at = row.updated_at = when
+            row.read_at = when + timedelta(hours=1) if when < self.at(2) else None
+        Notification.objects.bulk_update(rows, ["created_at", "updated_at", "read_at"], batch_size=500)
