@@ -20,6 +20,7 @@ from maillage.feed.models import LinkPreview, Post
 from maillage.feed.polls import PollInput
 from maillage.feed.tests.composer_files import jpeg, png
 from maillage.network.tests.factories import connect
+from maillage.search.services import member_index
 
 from .conftest import AXE_JS, htmx_settled
 from .test_account_journey import logged_in_context_cookie
@@ -46,6 +47,8 @@ def build():
     bruno = member("Bruno", "Lefèvre", "Backend engineer")
     connect(me, alice)
     connect(alice, bruno)
+    for person in (me, alice, bruno):
+        member_index(member_id=person.pk)  # mention suggestions come from people search
     text = publish(
         alice,
         "We just shipped **remote-first** hiring at our co-op. #Teletravail #Hiring\n\n"
@@ -158,7 +161,19 @@ def test_reaction_picker_and_menu_with_the_keyboard(live_server, new_page):
     expect(page.get_by_role("link", name="Open the post")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Report post")).to_be_focused()
-    # Without leaving the page: "…see more" opens the long text.
+    # A comment mentioning someone, picked from the suggestions (the composer's script).
+    page.keyboard.press("Escape")
+    box = page.get_by_role("textbox", name="Add a comment")
+    box.click()
+    box.press_sequentially("Thanks @Ali")
+    suggestion = page.locator("#comment-form-mentions li").first
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+    box.press_sequentially(" for this")
+    page.get_by_role("button", name="Comment", exact=True).last.click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".comment__text a", has_text="@Alice Moreau-Vandenberghe")).to_be_visible()
+    # "…see more" opens the long text.
     page.goto(live_server.url + reverse("post", args=[posts["text"].public_id]))
     summary = page.locator(".post__more summary").first
     text = page.locator(".post__text").first
