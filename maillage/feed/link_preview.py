@@ -350,12 +350,19 @@ def link_attach(post: Post, url: str) -> LinkPreview:
 # --- Fetching ----------------------------------------------------------------------------------
 
 
+def _tls_context() -> ssl.SSLContext:
+    """Certificates checked against the system's authorities and the site's name."""
+    return ssl.create_default_context()
+
+
 class _PinnedConnection(http.client.HTTPConnection):
     """An HTTP(S) connection to an address checked beforehand. `host` (the name) is only sent as
     the Host header and as the TLS server name (SNI and certificate check): the name is never
     looked up again, whatever DNS says by now."""
 
     def __init__(self, host: str, port: int, *, address: str, tls: bool, deadline: float):
+        # The Host header leaves out the scheme's own port ("example.org", not "…:443").
+        self.default_port = 443 if tls else 80
         super().__init__(host, port, timeout=CONNECT_TIMEOUT)
         self._address = address
         self._tls = tls
@@ -366,8 +373,7 @@ class _PinnedConnection(http.client.HTTPConnection):
         sock = socket.create_connection((self._address, self.port), timeout=timeout)
         try:
             if self._tls:
-                context = ssl.create_default_context()
-                sock = context.wrap_socket(sock, server_hostname=self.host)
+                sock = _tls_context().wrap_socket(sock, server_hostname=self.host)
             sock.settimeout(max(0.05, self._deadline - time.monotonic()))
         except BaseException:
             sock.close()

@@ -128,6 +128,21 @@ def _png_text():
 
 
 @pytest.fixture
+def fetches(monkeypatch):
+    """The preview fetches enqueued (after commit) by link_attach."""
+    enqueued: list[int] = []
+    real = link_preview.enqueue_on_commit
+
+    def record(task_obj, *args, **kwargs):
+        if task_obj is link_preview.link_preview_fetch_task:
+            enqueued.extend(args)
+        return real(task_obj, *args, **kwargs)
+
+    monkeypatch.setattr(link_preview, "enqueue_on_commit", record)
+    return enqueued
+
+
+@pytest.fixture
 def site(monkeypatch, no_dns):
     """The local server, reachable as preview.test:<port> — loopback allowed for this test only."""
     server = Site()
@@ -248,15 +263,15 @@ def test_mentions_hashtags_and_code_are_not_links_to_preview(no_dns):
 
 
 def test_the_first_link_is_previewed_and_a_name_that_does_not_resolve_yet_is_kept(
-    no_dns, django_capture_on_commit_callbacks
+    no_dns, fetches, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False):
         created = create(
             member(), "[first](https://news.example.org/a#top) and https://second.example.org/"
         )
     assert created.link_preview.url == "https://news.example.org/a"
     assert no_dns.calls == ["news.example.org"]
-    assert len(callbacks) == 1  # the fetch, after commit
+    assert fetches == [created.link_preview.pk]  # the fetch, after commit
 
 
 @pytest.mark.parametrize(
@@ -285,8 +300,11 @@ def test_ip_literals_are_read_as_browsers_read_them(host, expected):
         "127.0.0.1",
         "10.0.0.1",
         "169.254.169.254",
-        "0.0.0.0",
-        "224.0.0.1",  # noqa: S104 "100.64.0.1", "::1", "fd00::1",
+        "0.0.0.0",  # noqa: S104 — an address checked, not bound
+        "224.0.0.1",
+        "100.64.0.1",
+        "::1",
+        "fd00::1",
         "fe80::1",
         "::ffff:10.0.0.1",
         "::ffff:169.254.169.254",
@@ -338,14 +356,17 @@ def test_happy_path_fetches_metadata_and_reencodes_the_image(
     assert f"preview.test:{site.port} /article" in site.hits  # the Host header named the site
 
 
-def test_a_link_fetched_recently_is_not_fetched_again(site, django_capture_on_commit_callbacks):
+def test_a_link_fetched_recently_is_not_fetched_again(
+    site, fetches, django_capture_on_commit_callbacks
+):
     site.routes["/article"] = lambda h: send(h, article(image=None))
     author = member()
     with django_capture_on_commit_callbacks(execute=True):
-        create(author, f"One {site.url('/article')}")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = create(author, f"One {site.url('/article')}")
+    assert fetches == [first.link_preview_id]
+    with django_capture_on_commit_callbacks(execute=True):
         second = create(author, f"Two {site.url('/article')}")
-    assert callbacks == []
+    assert fetches == [first.link_preview_id]  # not enqueued again
     assert LinkPreview.objects.count() == 1
     assert second.link_preview.status == LinkPreview.Status.READY
     assert len([h for h in site.hits if h.endswith("/article")]) == 1
@@ -588,3 +609,54 @@ def test_editing_a_post_changes_or_removes_its_preview_and_refuses_private_links
     assert updated.body == "Now https://b.example.org/"
     updated = services.post_update(post=updated, editor=author, body="No link any more")
     assert Post.objects.get(pk=updated.pk).link_preview is None
+
+
+@pytest.fixture
+def tls_site(site, tmp_path, monkeypatch):
+    """The local server behind TLS with a certificate for secure.test only (made with openssl),
+    trusted by the fetcher for this test."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=secure.test", "-addext", "subjectAltName=DNS:secure.test"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    site.server.socket = server_context.wrap_socket(site.server.socket, server_side=True)
+    monkeypatch.setattr(
+        link_preview, "_tls_context", lambda: ssl.create_default_context(cafile=str(cert))
+    )
+    return site
+
+
+def test_https_checks_the_certificate_for_the_name_while_connecting_to_the_verified_address(
+    tls_site, no_dns
+):
+    no_dns.table["secure.test"] = ["127.0.0.1"]
+    no_dns.table["other.test"] = ["127.0.0.1"]
+    tls_site.routes["/page"] = lambda h: send(h, article(title="Over TLS", image=None))
+    fetched = link_preview.fetch(
+        f"https://secure.test:{tls_site.port}/page", accept={"text/html"}, max_bytes=10_000
+    )
+    assert b"Over TLS" in fetched.body
+    assert f"secure.test:{tls_site.port} /page" in tls_site.hits
+    # The same address under a name the certificate does not carry: refused by the TLS check.
+    with pytest.raises(link_preview.LinkRefused, match="unreachable"):
+        link_preview.fetch(
+            f"https://other.test:{tls_site.port}/page", accept={"text/html"}, max_bytes=10_000
+        )
+
+
+def test_the_host_header_leaves_out_the_default_port():
+    connection = link_preview._PinnedConnection(
+        "example.org", 443, address="93.184.216.34", tls=True, deadline=0
+    )
+    connection.putrequest("GET", "/")
+    assert b"Host: example.org" in connection._buffer
