@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.core.audience import Audience
 
 from . import access, selectors, services, text
-from .models import POST_AUDIENCES, Comment, Post, PostKind, ReactionKind, Report
+from .models import POST_AUDIENCES, Comment, Post, PostKind, ReactionKind, Report, SavedPost
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -306,8 +306,13 @@ def post_save(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def post_unsave(request: HttpRequest, public_id) -> HttpResponse:
-    # Unsaving works even on a post one may no longer see (it only removes one's own row).
-    post = get_object_or_404(Post, public_id=access._uuid_or_404(public_id))
+    # Unsaving works on a post one saved but may no longer see (it only removes one's own row);
+    # any other post one may not see answers like a missing one.
+    post = Post.objects.filter(public_id=access._uuid_or_404(public_id)).select_related("author").first()
+    if post is None or not (
+        SavedPost.objects.filter(member=request.user, post=post).exists() or access.can_view_post(request.user, post)
+    ):
+        raise Http404
     services.post_unsave(member=request.user, post=post)
     if _is_htmx(request) and access.can_view_post(request.user, post):
         return _actions_fragment(request, post)

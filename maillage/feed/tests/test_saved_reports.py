@@ -71,7 +71,7 @@ def test_saved_page_query_count_is_constant(client):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("saved")).status_code == 200
         counts.append(len(captured))
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] == 13  # pinned
 
 
 # --- Reports ----------------------------------------------------------------------------------
@@ -136,3 +136,20 @@ def test_staff_queue_is_for_staff_only_and_closes_reports(client):
     services_report.refresh_from_db()
     assert services_report.status == Report.Status.CLOSED
     assert "No open reports" in client.get(url).content.decode()
+
+
+def test_unsave_of_a_post_one_cannot_see_and_never_saved_is_404(client):
+    author, friend, stranger = member(), member(), member()
+    from .factories import connect
+
+    connect(author, friend)
+    p = post(author, "Close circle", audience="connections")
+    client.force_login(stranger)
+    assert client.post(reverse("post_unsave", args=[p.public_id])).status_code == 404
+    client.force_login(friend)
+    client.post(reverse("post_save", args=[p.public_id]))
+    from maillage.network.tests.factories import disconnect
+
+    disconnect(author, friend)
+    assert client.post(reverse("post_unsave", args=[p.public_id])).status_code == 302
+    assert not SavedPost.objects.exists()
