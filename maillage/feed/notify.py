@@ -132,3 +132,26 @@ def reaction_removed(*, member_id: int, post=None, comment=None) -> None:
     kind, target, recipient_id = _reaction_target(post=post, comment=comment)
     if recipient_id != member_id:
         notification_group_remove(recipient_id=recipient_id, kind=kind, actor_id=member_id, target=target)
+
+
+def post_audience_narrowed(*, post) -> None:
+    """The author narrowed who may see `post`: notifications about it and its comments go from
+    whoever may no longer see it. The list would hide them anyway; the unread badge would still
+    count them, telling someone that something they may not see happened."""
+    from django.db.models import Q
+
+    from maillage.notifications.models import Notification
+    from maillage.notifications.selectors import forget_unread_count
+
+    from .models import Comment
+
+    rows = Notification.objects.filter(
+        Q(target_type="feed.post", target_id=post.pk)
+        | Q(target_type="feed.comment", target_id__in=Comment.objects.filter(post_id=post.pk).values("pk"))
+    )
+    recipients = _members(set(rows.values_list("recipient_id", flat=True)))
+    gone = [pk for pk, member in recipients.items() if not can_view_post(member, post)]
+    if gone:
+        rows.filter(recipient_id__in=gone).delete()
+        for pk in gone:
+            forget_unread_count(pk)

@@ -262,6 +262,7 @@ def post_update(*, post: Post, editor: User, body: str, post_audience: str | Non
         changed = new_body != locked.body or new_audience != locked.audience
         locked.body = new_body
         locked.body_html = _render(new_body, mentioned)
+        narrowed = AUDIENCE_BREADTH.get(new_audience, 0) < AUDIENCE_BREADTH.get(locked.audience, 0)
         locked.audience = new_audience
         fields = ["body", "body_html", "audience", "updated_at"]
         if changed and locked.status == PostStatus.PUBLISHED and locked.published_at and (
@@ -281,6 +282,8 @@ def post_update(*, post: Post, editor: User, body: str, post_audience: str | Non
             from . import notify
 
             notify.post_mentions(post=locked, member_ids=new_mentions)
+            if narrowed:
+                notify.post_audience_narrowed(post=locked)
     return locked
 
 

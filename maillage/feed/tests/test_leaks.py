@@ -125,7 +125,6 @@ def test_unpublished_posts_reach_nobody_but_their_author(state):
 # --- An edit narrows the audience ------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the unread badge still counts notifications the list hides (fix pending)")
 def test_narrowing_a_post_takes_it_back_from_every_list_and_from_the_badge():
     author = member()
     friend = member()
