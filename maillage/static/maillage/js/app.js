@@ -6,7 +6,9 @@
  *    a click or focus outside closes it. Without JavaScript, noscript.css keeps them usable.
  * 2. Live updates: when <body data-member="1">, a WebSocket to /ws/ (wss: on https) that
  *    reconnects with backoff and re-dispatches each JSON message {type, data} as a DOM
- *    CustomEvent "maillage:<type>" on document (detail = data).
+ *    CustomEvent "maillage:<type>" on document (detail = data). "maillage:socket-open" follows
+ *    every (re)connection — pages fetch what they missed then — and "maillage:socket-closed"
+ *    every loss; a page script sends {type, …} with a "maillage:socket-send" event.
  */
 (function () {
   "use strict";
@@ -150,6 +152,14 @@
       scheduleReconnect();
     });
   }
+
+  // Page scripts speak on the socket through a DOM event (detail = the JSON message), so none
+  // of them holds the socket: messaging.js sends "typing" and "read" this way. Nothing is
+  // queued while the socket is down — a reconnect makes pages catch up from the server.
+  document.addEventListener("maillage:socket-send", function (event) {
+    if (!socket || socket.readyState !== 1 || !event.detail) return;
+    socket.send(JSON.stringify(event.detail));
+  });
 
   function startLiveUpdates() {
     if (!document.body || document.body.dataset.member !== "1") return;
