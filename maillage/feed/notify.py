@@ -155,3 +155,20 @@ def post_audience_narrowed(*, post) -> None:
         rows.filter(recipient_id__in=gone).delete()
         for pk in gone:
             forget_unread_count(pk)
+
+
+def notifications_about_posts_forget(*, recipient_id: int, author_id: int) -> None:
+    """A block between the two: the recipient's notifications about the author's posts and the
+    comments on them go, whoever acted (the list hides them; the unread badge must not count
+    them)."""
+    from django.db.models import Q
+
+    from maillage.notifications.models import Notification
+
+    from .models import Comment, Post
+
+    posts = Post.objects.filter(author_id=author_id).values("pk")
+    Notification.objects.filter(recipient_id=recipient_id).filter(
+        Q(target_type="feed.post", target_id__in=posts)
+        | Q(target_type="feed.comment", target_id__in=Comment.objects.filter(post__author_id=author_id).values("pk"))
+    ).delete()

@@ -185,5 +185,11 @@ def notifications_between_forget(*, member_id: int, other_id: int) -> None:
             row.data = {**row.data, "actors": actors, "count": max(count, len(actors))}
             row.actor_id = actors[0]
             row.save(update_fields=["data", "actor", "updated_at"])
+        # Someone else's notification about the other one's post (a mention in a comment on it,
+        # say) is no longer shown either: it must not stay in the unread count.
+        from maillage.feed.notify import notifications_about_posts_forget
+
+        notifications_about_posts_forget(recipient_id=member_id, author_id=other_id)
+        notifications_about_posts_forget(recipient_id=other_id, author_id=member_id)
     forget_unread_count(member_id)
     forget_unread_count(other_id)

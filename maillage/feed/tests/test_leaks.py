@@ -157,7 +157,6 @@ def test_narrowing_a_post_takes_it_back_from_every_list_and_from_the_badge():
     assert unread_count(friend.pk) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the unread badge still counts notifications the list hides (fix pending)")
 def test_a_block_with_the_post_author_hides_a_third_partys_notification_and_its_count():
     author = member()
     commenter = member()
