@@ -26,7 +26,7 @@ from maillage.core import audience
 from maillage.core.consumers import register_handler
 from maillage.core.realtime import EVENT_MESSAGE_TYPE, member_group
 
-from .models import Message, Participant, RequestState
+from .models import Message, MessagingSettings, Participant, RequestState
 
 TYPING_EVERY = 3.0  # seconds
 _TYPING_MEMORY = 64  # conversations a socket remembers for throttling
@@ -58,14 +58,18 @@ def typing_recipients(member_id: int, conversation_public_id: uuid.UUID) -> tupl
     mine = next((r for r in rows if r[0] == member_id), None)
     if mine is None:
         return [], {}
-    from .selectors import receipts_on
-
-    if not receipts_on(member_id):
+    # Receipts are on unless turned off (selectors.receipts_on), read for everyone in one query.
+    off = set(
+        MessagingSettings.objects.filter(
+            member_id__in=[r[0] for r in rows], read_receipts=False
+        ).values_list("member_id", flat=True)
+    )
+    if member_id in off:
         return [], {}
     others = [
         r[0]
         for r in rows
-        if r[0] != member_id and not audience.is_blocked(member_id, r[0]) and receipts_on(r[0])
+        if r[0] != member_id and r[0] not in off and not audience.is_blocked(member_id, r[0])
     ]
     data = {
         "conversation": str(conversation_public_id),

@@ -505,3 +505,26 @@ def test_blocking_removes_the_direct_conversation_from_both_at_once(
             await bob_ws.disconnect()
 
     run(scenario)
+
+
+def test_typing_check_costs_the_same_queries_whatever_the_group_size(
+    alice, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(size: int) -> int:
+        others = [member() for _ in range(size)]
+        for other in others:
+            connect(alice, other)
+        services.messaging_settings_update(member=others[0], read_receipts=False)
+        conversation = services.conversation_group_create(creator=alice, others=others)
+        cache.clear()  # cold: the typist's block set is read too
+        with CaptureQueriesContext(connection) as queries:
+            recipients, _data = consumers.typing_recipients(alice.pk, conversation.public_id)
+        assert sorted(recipients) == sorted(o.pk for o in others[1:])
+        return len(queries)
+
+    small, large = queries_for(2), queries_for(12)
+    assert small == large <= 4
