@@ -741,3 +741,43 @@ def test_api_writes(world, as_viewer, viewer):
         if not allowed:
             cells.check(f"{row.name} react status", True, response.status_code in (401, 403, 404))
     cells.done()
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_why_hide_save_and_report(world, as_viewer, viewer):
+    """"Why am I seeing this?", hiding, saving and reporting: only on posts the member may see
+    (the rest answer like a missing post); visitors are sent to log in."""
+    from maillage.feed.models import HiddenPost, Report, SavedPost
+
+    client = as_viewer(viewer)
+    cells = Cells("why/hide/save/report", viewer)
+    me = world.people[viewer]
+    for row in world.rows_of("main", "images", "document"):
+        visible = sees_original(viewer, row.aud)
+        why = client.get(reverse("post_why", args=[row.post.public_id]))
+        if viewer == "anonymous":
+            cells.check(f"{row.name} why", True, _is_login_redirect(why))
+            continue
+        cells.check(f"{row.name} why", 200 if visible else 404, why.status_code)
+        if not visible:
+            cells.check(f"{row.name} why leak", False, row.token in why.content.decode())
+
+        def act(row=row):
+            hide = client.post(reverse("post_hide", args=[row.post.public_id]))
+            save = client.post(reverse("post_save", args=[row.post.public_id]))
+            report = client.post(reverse("post_report", args=[row.post.public_id]), {"reason": "spam"})
+            made = (
+                HiddenPost.objects.filter(member=me, post=row.post).exists(),
+                SavedPost.objects.filter(member=me, post=row.post).exists(),
+                Report.objects.filter(reporter=me, post=row.post).exists(),
+            )
+            return (hide.status_code, save.status_code, report.status_code), made
+
+        statuses, made = _rolled_back(act)
+        # The author cannot hide their own post; reporting it is pointless but harmless (the
+        # menu does not offer it), so only visibility decides.
+        own = viewer == "author"
+        cells.check(f"{row.name} hide/save/report", (visible and not own, visible, visible), made)
+        if not visible:
+            cells.check(f"{row.name} statuses", (404, 404, 404), statuses)
+    cells.done()
