@@ -25,9 +25,11 @@ from maillage.notifications.services import (
     notification_create,
     notification_group_add,
     notification_group_remove,
+    notifications_delete_about,
 )
 
 from .access import can_view_comment, can_view_post
+from .models import Comment, Post, PostKind
 
 
 def _members(ids: Iterable[int]) -> dict[int, User]:
@@ -132,6 +134,33 @@ def reaction_removed(*, member_id: int, post=None, comment=None) -> None:
     kind, target, recipient_id = _reaction_target(post=post, comment=comment)
     if recipient_id != member_id:
         notification_group_remove(recipient_id=recipient_id, kind=kind, actor_id=member_id, target=target)
+
+
+def post_deleted(*, post) -> None:
+    """A post about to be deleted: the notifications about it, its plain reposts and its
+    comments go (they would no longer be shown, but would still count as unread)."""
+    post_ids = [post.pk, *Post.objects.filter(repost_of=post, kind=PostKind.REPOST).values_list("pk", flat=True)]
+    notifications_delete_about(
+        target_type="feed.comment", target_ids=list(Comment.objects.filter(post=post).values_list("pk", flat=True))
+    )
+    notifications_delete_about(target_type="feed.post", target_ids=post_ids)
+
+
+def comment_deleted(*, comment) -> None:
+    """A comment about to be deleted (with its replies): the notifications about them go, and
+    their authors leave the post author's "commented on your post" group unless they have
+    another comment on the post."""
+    gone = list(Comment.objects.filter(pk=comment.pk) | Comment.objects.filter(parent_id=comment.pk))
+    gone_ids = [c.pk for c in gone]
+    notifications_delete_about(target_type="feed.comment", target_ids=gone_ids)
+    still_commenting = set(
+        Comment.objects.filter(post_id=comment.post_id)
+        .exclude(pk__in=gone_ids)
+        .values_list("author_id", flat=True)
+    )
+    post = comment.post
+    for author_id in {c.author_id for c in gone} - still_commenting:
+        notification_group_remove(recipient_id=post.author_id, kind=Kind.POST_COMMENT, actor_id=author_id, target=post)
 
 
 def post_audience_narrowed(*, post) -> None:

@@ -302,6 +302,9 @@ def post_delete(*, post: Post, member: User) -> None:
             Hashtag.objects.filter(post_rows__post=locked, post_count__gt=0).update(post_count=F("post_count") - 1)
         if locked.repost_of_id:
             Post.objects.filter(pk=locked.repost_of_id, repost_count__gt=0).update(repost_count=F("repost_count") - 1)
+        from . import notify
+
+        notify.post_deleted(post=locked)
         Post.objects.filter(repost_of=locked, kind=PostKind.REPOST).delete()
         storage_files = _files_of(locked)
         public_id = locked.public_id
@@ -491,6 +494,9 @@ def comment_delete(*, comment: Comment, member: User) -> None:
         locked = Comment.objects.select_for_update().filter(pk=comment.pk).first()
         if locked is None:
             return
+        from . import notify
+
+        notify.comment_deleted(comment=locked)
         removed = 1 + locked.replies.count()
         Post.objects.filter(pk=locked.post_id).update(comment_count=F("comment_count") - removed)
         if locked.parent_id:

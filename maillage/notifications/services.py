@@ -144,13 +144,15 @@ def notification_group_remove(
     forget_unread_count(recipient_id)
 
 
-def notifications_delete_about(*, target: models.Model, kinds: list[str] | None = None) -> int:
-    """Forget every notification pointing at `target` (a comment deleted, say)."""
-    rows = Notification.objects.filter(target_type=target._meta.label_lower, target_id=target.pk)
-    if kinds:
-        rows = rows.filter(kind__in=kinds)
+def notifications_delete_about(*, target_type: str, target_ids) -> int:
+    """Forget every notification pointing at these targets (`target_type` is the model's
+    "app.model" label; `target_ids` ids or a values_list subquery), so a deleted post or comment
+    leaves no phantom in the unread count."""
+    rows = Notification.objects.filter(target_type=target_type, target_id__in=target_ids)
     recipients = set(rows.values_list("recipient_id", flat=True))
-    deleted, _ = rows.delete()
+    if not recipients:
+        return 0
+    deleted, _rows = rows.delete()
     for recipient_id in recipients:
         forget_unread_count(recipient_id)
     return deleted

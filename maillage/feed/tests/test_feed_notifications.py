@@ -425,3 +425,39 @@ def test_the_page_shows_the_words_and_links_to_the_post(cast):
     assert "Camille" in page and "reacted to your post" in page
     assert "Our **new** office opens" in page
     assert str(post.public_id) in page or reverse("home") in page
+
+
+# --- Deletions leave no phantom unread count -----------------------------------------------------
+
+
+def test_deleting_a_post_deletes_its_notifications_and_its_comments(cast):
+    from maillage.notifications.selectors import unread_count
+
+    author, actor = cast
+    friend = member()
+    connect(author, friend)
+    post = publish(author, f"Hi {mention(friend)}")
+    comment = services.comment_create(author=friend, post=post, body="Thanks")
+    services.reaction_set(member=actor, kind="like", comment=comment)
+    services.repost_create(member=actor, original=post)
+    assert kinds_for(friend) == [Kind.COMMENT_REACTION, Kind.POST_MENTION]
+    assert kinds_for(author) == [Kind.POST_COMMENT, Kind.POST_REPOST]
+    services.post_delete(post=post, member=author)
+    assert kinds_for(friend) == [] and kinds_for(author) == []
+    assert unread_count(friend.pk) == 0
+
+
+def test_deleting_a_comment_takes_its_author_out_of_the_group(cast):
+    author, actor = cast
+    other = member(member__first_name="Other", member__last_name="Person")
+    post = publish(author)
+    first = services.comment_create(author=actor, post=post, body="One")
+    services.comment_create(author=actor, post=post, body="Two")
+    reply = services.comment_create(author=other, post=post, body="Three", parent=first)
+    services.reaction_set(member=author, kind="like", comment=reply)
+    assert Notification.objects.get(kind=Kind.POST_COMMENT).data["count"] == 2
+    # The reply goes with its parent: its author has nothing left on the post.
+    services.comment_delete(comment=first, member=author)
+    assert Notification.objects.get(kind=Kind.POST_COMMENT).data["count"] == 1
+    assert kinds_for(other) == []
+    assert texts(author) == ["Camille " + actor.last_name + " commented on your post."]
