@@ -305,7 +305,7 @@ def _viewer_obj(world, name):
 # --- The world is what the table says ----------------------------------------------------------
 
 
-def test_world_matches_the_rule_table(world):
+def test_world_matches_the_rule_table(world, db):
     for row in world.rows_of("main", "images", "document"):
         assert row.post.audience == row.aud, row.name
     for row in world.rows_of("repost", "quote"):
@@ -780,4 +780,26 @@ def test_why_hide_save_and_report(world, as_viewer, viewer):
         cells.check(f"{row.name} hide/save/report", (visible and not own, visible, visible), made)
         if not visible:
             cells.check(f"{row.name} statuses", (404, 404, 404), statuses)
+    cells.done()
+
+
+@pytest.mark.parametrize("viewer", [v for v in VIEWERS if v != "anonymous"])  # visitors have no socket
+def test_live_new_post_pushes(world, db, viewer):
+    """The live "new post" fan-out: everyone follows the tag and the reposter, so a member's
+    socket hears of exactly the posts of the world they may see (never their own)."""
+    from maillage.feed.tasks_feed import new_post_recipients
+
+    me = world.people[viewer]
+    cells = Cells("live push", viewer)
+    for row in world.rows:
+        heard = me.pk in new_post_recipients(row.post)
+        if row.post.author_id == me.pk:
+            expected = False
+        elif row.kind == "repost":
+            expected = sees_repost(viewer, row.aud)
+        elif row.kind == "quote":
+            expected = sees_quote(viewer, row.aud)
+        else:
+            expected = sees_original(viewer, row.aud)
+        cells.check(row, expected, heard)
     cells.done()
