@@ -63,6 +63,7 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 3
 MAX_URL_LENGTH = 2000
 REFRESH_AFTER = timedelta(days=7)
+RETRY_FAILED_AFTER = timedelta(hours=1)  # a site that was down gets another chance soon
 ALLOWED_PORTS = frozenset({80, 443})
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 PREVIEW_IMAGE_BOX = (1200, 1200)  # fits LinkedIn's 1200×627 cards and square logos alike
@@ -342,9 +343,19 @@ def link_attach(post: Post, url: str) -> LinkPreview:
     if post.link_preview_id != preview.pk:
         Post.objects.filter(pk=post.pk).update(link_preview=preview)
         post.link_preview = preview
-    if preview.fetched_at is None or preview.fetched_at < timezone.now() - REFRESH_AFTER:
+    if needs_fetch(preview):
         enqueue_on_commit(link_preview_fetch_task, preview.pk)
     return preview
+
+
+def needs_fetch(preview: LinkPreview) -> bool:
+    """Never fetched, fetched more than a week ago, or failed more than an hour ago."""
+    if preview.fetched_at is None:
+        return True
+    age = timezone.now() - preview.fetched_at
+    if preview.status == LinkPreview.Status.FAILED:
+        return age > RETRY_FAILED_AFTER
+    return age > REFRESH_AFTER
 
 
 # --- Fetching ----------------------------------------------------------------------------------
@@ -628,7 +639,7 @@ def link_preview_fetch(*, preview_id: int, force: bool = False) -> LinkPreview |
     preview = LinkPreview.objects.filter(pk=preview_id).first()
     if preview is None:
         return None
-    if not force and preview.fetched_at and preview.fetched_at >= timezone.now() - REFRESH_AFTER:
+    if not force and not needs_fetch(preview):
         return preview
     old_image = preview.image.name
     try:

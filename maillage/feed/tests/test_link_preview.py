@@ -660,3 +660,30 @@ def test_the_host_header_leaves_out_the_default_port():
     )
     connection.putrequest("GET", "/")
     assert b"Host: example.org" in connection._buffer
+
+
+def test_a_failed_link_is_tried_again_after_an_hour_and_a_ready_one_after_a_week(no_dns, fetches):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    no_dns.table["flaky.example.org"] = ["93.184.216.34"]
+    author = member()
+    url = "https://flaky.example.org/"
+    preview = LinkPreview.objects.create(
+        url=url, url_hash=link_preview.url_hash(url), status="failed", error="status 503",
+        fetched_at=timezone.now() - timedelta(minutes=10),
+    )  # fmt: skip
+    create(author, url)
+    assert fetches == []
+    LinkPreview.objects.filter(pk=preview.pk).update(fetched_at=timezone.now() - timedelta(hours=2))
+    create(author, url)
+    assert fetches == [preview.pk]
+    LinkPreview.objects.filter(pk=preview.pk).update(
+        status="ready", fetched_at=timezone.now() - timedelta(days=2)
+    )
+    create(author, url)
+    assert fetches == [preview.pk]
+    LinkPreview.objects.filter(pk=preview.pk).update(fetched_at=timezone.now() - timedelta(days=8))
+    create(author, url)
+    assert fetches == [preview.pk, preview.pk]
