@@ -12,7 +12,7 @@ calls `record_shown()`, which only adds (post, viewer, day) keys to a set in thi
 memory, under a lock (the server may run threads). When the set holds `BATCH` keys, or its oldest
 key is `MAX_AGE` seconds old at the next call, the whole batch leaves as ONE enqueued task
 (`impressions_store_task`), after the request's transaction commits; at process exit what is
-left is enqueued too (best effort). The worker then inserts the batch with `bulk_create(
+left is enqueued too when the queue is a real one (best effort). The worker then inserts the batch with `bulk_create(
 ignore_conflicts=True)` — the unique constraint de-duplicates across batches, processes and
 retries — and recounts `Post.impression_count` and `Post.viewer_count` from the rows, so running
 the same task twice changes nothing.
@@ -155,6 +155,13 @@ def flush_now() -> int:
 
 def _flush_at_exit() -> None:
     try:
+        from django_tasks.backends.immediate import ImmediateBackend
+
+        if isinstance(impressions_store_task.get_backend(), ImmediateBackend):
+            # An in-process backend would run the store during interpreter shutdown, when the
+            # database connection and the log streams may already be gone (tests, a bare dev
+            # server): only a real queue takes the leftovers.
+            return
         flush_now()
     except Exception as exc:  # noqa: BLE001 — best effort: the process is going away
         logger.warning("Impressions not flushed at exit: %s", exc)

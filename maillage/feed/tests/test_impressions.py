@@ -232,3 +232,17 @@ def test_a_failure_to_buffer_never_breaks_the_feed(monkeypatch, settings):
     author, viewer = member(), member()
     record_shown(viewer, [publish(author)])  # logs, does not raise
     assert not PostImpression.objects.exists()
+
+
+def test_leftovers_go_to_a_real_queue_at_exit(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.MAILLAGE_IMPRESSIONS_MAX_AGE = 3600
+    author, viewer = member(), member()
+    record_shown(viewer, [publish(author)])
+    impressions._flush_at_exit()  # the immediate backend of the tests: kept, not run at shutdown
+    assert len(impressions.BUFFER) == 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    impressions._flush_at_exit()
+    assert len(impressions.BUFFER) == 0
+    assert DBTaskResult.objects.filter(task_path__endswith="impressions_store_task").count() == 1
