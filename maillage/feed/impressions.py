@@ -12,9 +12,9 @@ calls `record_shown()`, which only adds (post, viewer, day) keys to a set in thi
 memory, under a lock (the server may run threads). When the set holds `BATCH` keys, or its oldest
 key is `MAX_AGE` seconds old at the next call, the whole batch leaves as ONE enqueued task
 (`impressions_store_task`), after the request's transaction commits; at process exit what is
-left is enqueued too when the queue is a real one (best effort). The worker then inserts the batch with `bulk_create(
-ignore_conflicts=True)` — the unique constraint de-duplicates across batches, processes and
-retries — and recounts `Post.impression_count` and `Post.viewer_count` from the rows, so running
+left is enqueued too when the queue is a real one (best effort). The worker then inserts the
+batch with `bulk_create(ignore_conflicts=True)` — the unique constraint de-duplicates across
+batches, processes and retries — and recounts `Post.impression_count` and `Post.viewer_count` from the rows, so running
 the same task twice changes nothing.
 
 The alternative, a buffer in the cache drained by the worker's ticker, only works when the cache
