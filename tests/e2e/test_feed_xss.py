@@ -1,7 +1,8 @@
 """The XSS corpus (xss_payloads.py) in every place a member's words reach another member's screen
 — post text, comments, replies, image descriptions, poll questions and options, document titles,
 link-preview titles, descriptions and site names, and a member's own name — rendered in Chromium
-on the post pages, the home feed, the hashtag page and the notifications page.
+on the post pages, the home feed, the hashtag page and the notifications page (and the author's
+posts page and the reactions list).
 
 On every page: no dialog opens, `window.__xss` is never set, no element carries an `on*`
 attribute or a `javascript:`/`vbscript:`/`data:text/html` link, no active tag (`script`, `iframe`,
@@ -285,6 +286,11 @@ def test_the_corpus_runs_nowhere(live_server, new_page):
     feed_text = _walk(page, f"{live_server.url}{reverse('home')}", "home feed", failures)
     tag_text = _walk(page, f"{live_server.url}{reverse('hashtag', args=[TAG])}", "hashtag", failures)
     notif_text = _walk(page, f"{live_server.url}{reverse('notifications')}", "notifications", failures)
+    # And where hostile names and texts also show: the author's posts and who reacted.
+    _walk(page, f"{live_server.url}{reverse('member_posts', args=[author.profile.address])}", "member posts", failures)
+    own = next(p for p in posts if p.author_id == viewer.pk)
+    reactors = _walk(page, f"{live_server.url}{reverse('post_reactions', args=[own.public_id])}", "reactions", failures)
+    assert HOSTILE_FIRST in reactors
 
     # Template syntax shows as typed; hostile names show as text.
     for literal in LITERAL:
