@@ -20,7 +20,8 @@
  *      data-seen-text      translated "Seen"                  (default in English)
  *    inside it:
  *      [data-message-list]              where messages are (appended at the end)
- *      [data-message-id="<int>"]        each message, with data-sender="<member uuid>";
+ *      [data-message-id="<int>"]        each message — a direct child of the list, and the
+ *                                       fragment's top-level elements — with data-sender="<member uuid>";
  *                                       a fragment's messages replace those with the same id
  *                                       (edits, deletions) and are appended otherwise
  *      [data-typing]                    aria-live="polite" line for "… is typing" (created
