@@ -168,9 +168,10 @@ def _sector_of(spec: MemberSpec):
 def _gendered(spec: MemberSpec) -> dict[str, str]:
     female = spec.first_name in _FEMALE_FIRST
     if spec.language != "fr":
-        return {"e": "", "fier": "", "heureux": "", "curieux": "", "preneur": "", "interesse": ""}
+        return dict.fromkeys(("e", "ravi", "fier", "heureux", "curieux", "preneur", "interesse"), "")
     return {
         "e": "e" if female else "",
+        "ravi": "ravie" if female else "ravi",
         "fier": "fière" if female else "fier",
         "heureux": "heureuse" if female else "heureux",
         "curieux": "curieuse" if female else "curieux",
@@ -257,13 +258,14 @@ def demo_feed_plan(specs: list[MemberSpec], network: NetworkPlan, now: datetime)
     for i in range(2, n):
         if rng.random() < 0.35:
             continue
-        activity[i] = min(12.0, rng.paretovariate(1.3)) * (2.5 if i in hubs else 1.0)
+        activity[i] = min(6.0, rng.paretovariate(1.3)) * (1.6 if i in hubs else 1.0)
     target = min(TARGET_POSTS, max(20, int(n * 2.2)))
     authors = rng.choices(range(n), weights=activity, k=target) if any(activity) else []
 
+    used: set[tuple[int, str]] = set()  # (author, template): nobody says the same thing twice
     for author in authors:
         days = _post_days_ago(rng, now)
-        post = _plan_post(writer, author, days, rng)
+        post = _plan_post(writer, author, days, rng, used)
         if post is not None:
             plan.posts.append(post)
     _plan_camille(plan, specs, world, writer, now)
@@ -295,7 +297,9 @@ def _post_days_ago(rng: random.Random, now: datetime) -> float:
     return max(0.0, (now - moment).total_seconds() / 86400)
 
 
-def _plan_post(writer: _Writer, author: int, days: float, rng: random.Random) -> PostPlan | None:
+def _plan_post(
+    writer: _Writer, author: int, days: float, rng: random.Random, used: set[tuple[int, str]]
+) -> PostPlan | None:
     spec = writer.specs[author]
     fr = spec.language == "fr"
     sector = _sector_of(spec)
@@ -304,10 +308,14 @@ def _plan_post(writer: _Writer, author: int, days: float, rng: random.Random) ->
     if _recent_starter(spec):
         topics += ["newjob"] * 6
     posts_by_topic = cat.POSTS_FR if fr else cat.POSTS_EN
-    for _attempt in range(6):
+    for _attempt in range(12):
         topic = rng.choice(topics)
         mention = bool(friends) and rng.random() < 0.6
-        templates = [t for t in posts_by_topic[topic] if writer.usable(t, author, mention)]
+        templates = [
+            t
+            for t in posts_by_topic[topic]
+            if writer.usable(t, author, mention) and ((author, t) not in used or topic == "poll")
+        ]
         if topic == "article" and not any(a[0] == spec.language for a in cat.ARTICLES):
             templates = []
         if templates:
@@ -315,6 +323,7 @@ def _plan_post(writer: _Writer, author: int, days: float, rng: random.Random) ->
     else:
         return None
     template = rng.choice(templates)
+    used.add((author, template))
     mentions: tuple[int, ...] = ()
     extra = {}
     if "{mention}" in template:
