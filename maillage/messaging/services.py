@@ -21,7 +21,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -216,12 +215,10 @@ def message_send(
     sender: User,
     conversation: Conversation,
     body: str = "",
-    attachments: Sequence[Any] = (),
     client_id: uuid.UUID | None = None,
 ) -> Message:
     """Send a message. With the same `client_id` twice (a form resent after a lost
     connection), the message is stored once and the first one is returned."""
-    from . import attachments as attachment_files
     from . import events
 
     if client_id is not None:
@@ -229,7 +226,7 @@ def message_send(
         if existing is not None:
             return existing
     mine = _active_participant(sender, conversation)
-    body = _check_body(body, has_attachments=bool(attachments))
+    body = _check_body(body, has_attachments=False)
     other_id = _direct_other(conversation, sender.pk)
     other_row = None
     if other_id is not None:
@@ -251,7 +248,6 @@ def message_send(
                 )
             else:
                 _check_request_quota(sender)
-    prepared = attachment_files.attachments_prepare(attachments) if attachments else []
     _check_rate(sender)
     with transaction.atomic():
         try:
@@ -265,8 +261,6 @@ def message_send(
                 )
         except IntegrityError:
             return Message.objects.get(sender=sender, client_id=client_id)
-        if prepared:
-            attachment_files.attachments_store(message, prepared)
         Conversation.objects.filter(pk=conversation.pk).update(
             last_message=message, last_message_at=message.created_at
         )
@@ -306,11 +300,11 @@ def _check_request_quota(sender: User) -> None:
         )
 
 
-def message_send_to(*, sender: User, recipient: User, body: str = "", attachments: Sequence[Any] = (), client_id=None) -> Message:
+def message_send_to(*, sender: User, recipient: User, body: str = "", client_id=None) -> Message:
     """Write to someone from their profile or a search result: the one-to-one conversation
     (a request if they are not a connection)."""
     conversation = conversation_direct(member=sender, other=recipient)
-    return message_send(sender=sender, conversation=conversation, body=body, attachments=attachments, client_id=client_id)
+    return message_send(sender=sender, conversation=conversation, body=body, client_id=client_id)
 
 
 def message_edit(*, member: User, message: Message, body: str) -> Message:
