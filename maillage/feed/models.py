@@ -173,6 +173,9 @@ class PollOption(models.Model):
     class Meta:
         ordering = ["position", "pk"]
 
+    def __str__(self) -> str:
+        return f"PollOption {self.pk}"
+
 
 class PollVote(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
@@ -183,6 +186,9 @@ class PollVote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "voter"], name="poll_one_vote")]
+
+    def __str__(self) -> str:
+        return f"PollVote {self.pk}"
 
 
 class Hashtag(models.Model):
@@ -203,6 +209,9 @@ class PostHashtag(models.Model):
         constraints = [models.UniqueConstraint(fields=["post", "hashtag"], name="post_hashtag_once")]
         indexes = [models.Index(fields=["hashtag", "post"], name="hashtag_posts")]
 
+    def __str__(self) -> str:
+        return f"PostHashtag {self.pk}"
+
 
 class HashtagFollow(models.Model):
     member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="hashtag_follows")
@@ -213,6 +222,9 @@ class HashtagFollow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "hashtag"], name="hashtag_follow_once")
         ]
+
+    def __str__(self) -> str:
+        return f"HashtagFollow {self.pk}"
 
 
 class Comment(BaseModel):
@@ -260,6 +272,9 @@ class Mention(models.Model):
             models.UniqueConstraint(fields=["comment", "member"], name="mention_once_per_comment"),
         ]
 
+    def __str__(self) -> str:
+        return f"Mention {self.pk}"
+
 
 class Reaction(models.Model):
     """One per member per post or comment; changing kind updates the row."""
@@ -288,6 +303,9 @@ class Reaction(models.Model):
             models.Index(fields=["member", "-created_at"], name="reaction_by_member"),
         ]
 
+    def __str__(self) -> str:
+        return f"Reaction {self.pk}"
+
 
 class SavedPost(models.Model):
     member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
@@ -297,6 +315,9 @@ class SavedPost(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["member", "post"], name="saved_once")]
+
+    def __str__(self) -> str:
+        return f"SavedPost {self.pk}"
 
 
 class HiddenPost(models.Model):
@@ -309,6 +330,9 @@ class HiddenPost(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "post"], name="hidden_once")]
 
+    def __str__(self) -> str:
+        return f"HiddenPost {self.pk}"
+
 
 class FeedOrder(models.TextChoices):
     RANKED = "ranked", _("Most relevant first")
@@ -318,6 +342,9 @@ class FeedOrder(models.TextChoices):
 class FeedSettings(models.Model):
     member = models.OneToOneField(MEMBER, on_delete=models.CASCADE, related_name="feed_settings")
     order = models.CharField(max_length=10, choices=FeedOrder.choices, default=FeedOrder.RANKED)
+
+    def __str__(self) -> str:
+        return f"FeedSettings {self.pk}"
 
 
 class Report(BaseModel):
@@ -366,3 +393,6 @@ class PostImpression(models.Model):
             models.UniqueConstraint(fields=["post", "viewer", "day"], name="impression_once_a_day")
         ]
         indexes = [models.Index(fields=["viewer", "day"], name="impression_by_viewer")]
+
+    def __str__(self) -> str:
+        return f"PostImpression {self.pk}"
