@@ -76,7 +76,8 @@
     if (!list || !url || !window.fetch) return;
     area.setAttribute("aria-autocomplete", "list");
     area.setAttribute("aria-controls", list.id);
-    area.setAttribute("aria-expanded", "false");
+    // A textarea (role textbox) may not carry aria-expanded; the list's visibility and
+    // aria-activedescendant say what a screen reader needs.
     var items = [];
     var active = -1;
     var timer = null;
@@ -87,7 +88,6 @@
       list.innerHTML = "";
       items = [];
       active = -1;
-      area.setAttribute("aria-expanded", "false");
       area.removeAttribute("aria-activedescendant");
     }
 
@@ -147,7 +147,6 @@
       });
       if (!items.length) return close();
       list.hidden = false;
-      area.setAttribute("aria-expanded", "true");
       highlight(0);
     }
 
