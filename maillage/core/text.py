@@ -41,6 +41,12 @@ _parser = (
 )
 
 
+def without_nul(text: str | None) -> str:
+    """Member text without NUL characters: PostgreSQL cannot store them in text columns, and
+    no one means to type one (Django's form fields refuse them; services take them out)."""
+    return (text or "").replace("\x00", "")
+
+
 def render_markdown(text: str | None) -> SafeString:
     """Render member-written markdown to sanitized HTML."""
     if not text:

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.text import without_nul
 from maillage.profiles.images import ProcessedImage, image_process
 
 from .models import ALT_TEXT_MAX, MAX_IMAGES, Post, PostImage, private_storage
@@ -71,7 +72,7 @@ def images_prepare(images) -> list[PreparedImage]:
     prepared: list[PreparedImage] = []
     errors: list[ValidationError] = []
     for number, (upload, alt_text) in enumerate(images, start=1):
-        alt_text = " ".join((alt_text or "").split())
+        alt_text = " ".join(without_nul(alt_text).split())
         if len(alt_text) > ALT_TEXT_MAX:
             errors.append(
                 ValidationError(
@@ -144,7 +145,7 @@ def images_store(post: Post, prepared: list[PreparedImage]) -> list[PostImage]:
 def _display_name(upload, title: str) -> str:
     """A safe name to show and to offer as the download's file name: the title if given,
     else the uploaded file's own name; no folders, no control characters, ending in .pdf."""
-    raw = (title or "").strip() or os.path.basename(str(getattr(upload, "name", "") or ""))
+    raw = without_nul(title).strip() or os.path.basename(str(getattr(upload, "name", "") or ""))
     raw = unicodedata.normalize("NFC", raw)
     raw = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C")
     raw = re.sub(r'[\\/:*?"<>|]+', " ", raw)
@@ -214,7 +215,7 @@ def _count_pages(data: bytes) -> int:
 def document_prepare(upload, *, title: str = "") -> PreparedDocument:
     """Check that `upload` is a readable PDF (by its content, whatever its name says) of at most
     20 MB; write nothing."""
-    title = (title or "").strip()
+    title = without_nul(title).strip()
     if len(title) > DOCUMENT_NAME_MAX - 4:
         raise _field_error(
             "document_title",

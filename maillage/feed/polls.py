@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User, fold_for_search
 from maillage.core import audience
+from maillage.core.text import without_nul
 
 from . import access
 from .models import (
@@ -66,7 +67,7 @@ def poll_prepare(data: PollInput) -> PreparedPoll:
     def add(field_name: str, message, code: str) -> None:
         errors.setdefault(field_name, []).append(ValidationError(message, code=code))
 
-    question = " ".join((data.question or "").split())
+    question = " ".join(without_nul(data.question).split())
     if not question:
         add("poll_question", _("Ask a question for your poll."), "question_empty")
     elif len(question) > POLL_QUESTION_MAX:
@@ -77,7 +78,7 @@ def poll_prepare(data: PollInput) -> PreparedPoll:
             "question_too_long",
         )
 
-    options = [" ".join((option or "").split()) for option in (data.options or ())]
+    options = [" ".join(without_nul(option).split()) for option in (data.options or ())]
     if len(options) > POLL_MAX_OPTIONS:
         add(
             "poll_option_1",

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.models import User
 from maillage.core import audience
 from maillage.core.files import delete_stored_files
+from maillage.core.text import without_nul
 
 from . import access, text
 from .models import (
@@ -146,7 +147,7 @@ def _set_mentions(*, post: Post | None = None, comment: Comment | None = None, m
 
 
 def _check_body(body: str, *, required: bool) -> str:
-    body = (body or "").strip()
+    body = without_nul(body).strip()
     if len(body) > POST_MAX_CHARS:
         raise _error(
             _("A post can be at most %(limit)s characters long (this one has %(count)s).")
@@ -422,7 +423,7 @@ def repost_create(*, member: User, original: Post, body: str = "", post_audience
 
 
 def _check_comment_body(body: str) -> str:
-    body = (body or "").strip()
+    body = without_nul(body).strip()
     if not body:
         raise _error(_("Write a comment first."), "empty", "body")
     if len(body) > COMMENT_MAX_CHARS:
@@ -612,7 +613,7 @@ def report_create(
     """Report a post or a comment to the staff queue (once per member and item)."""
     if reason not in Report.Reason.values:
         raise _error(_("Choose a reason."), "reason", "reason")
-    note = (note or "").strip()
+    note = without_nul(note).strip()
     if len(note) > 1000:
         raise _error(_("Keep the details under 1,000 characters."), "too_long", "note")
     if comment is not None:

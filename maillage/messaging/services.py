@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.models import User
 from maillage.core import audience
 from maillage.core.files import delete_stored_files
-from maillage.core.text import render_markdown
+from maillage.core.text import render_markdown, without_nul
 from maillage.network import degrees
 
 from .models import (
@@ -190,7 +190,7 @@ def _active_participant(member: User, conversation: Conversation) -> Participant
 
 
 def _check_body(body: str, *, has_attachments: bool) -> str:
-    body = (body or "").strip()
+    body = without_nul(body).strip()
     if not body and not has_attachments:
         raise _error(_("Write a message or attach a file."), "empty", "body")
     if len(body) > MESSAGE_MAX_CHARS:

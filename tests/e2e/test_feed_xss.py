@@ -19,6 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from maillage.core.text import without_nul
 from maillage.feed import polls, services
 from maillage.feed.models import (
     ALT_TEXT_MAX,
@@ -199,7 +200,10 @@ def _build():
         url = f'https://example.org/{n}"onmouseover="window.__xss=1'
         preview = LinkPreview.objects.create(
             url=url, url_hash=hashlib.sha256(url.encode()).hexdigest(), status=LinkPreview.Status.READY,
-            title=title[:300], description=description[:500], site_name=site[:100],
+            # Stored as the fetcher stores metadata: control characters (NUL included) out.
+            title=without_nul(title)[:300],
+            description=without_nul(description)[:500],
+            site_name=without_nul(site)[:100],
         )
         post = publish(body=f"Preview {n} {tag_line}")
         Post.objects.filter(pk=post.pk).update(link_preview=preview)
