@@ -8,7 +8,9 @@ Rules, as on LinkedIn:
 * connections write to each other directly; anyone else sends a *message request*: one message,
   which the recipient accepts (then both write freely) or declines (the sender is not told: their
   request simply stays unanswered). Requests are limited per sender per week;
-* nobody reaches someone on the other side of a block, in any way;
+* nobody reaches someone on the other side of a block, in any way (a one-to-one conversation
+  across a block is frozen: no message, edit or deletion); a block made after a group formed
+  leaves both in it, each one's messages and events hidden from the other;
 * a group has up to 50 people; its creator names it, adds their connections, removes people;
   anyone may leave; a member who left receives nothing more and may not write;
 * a message can be edited for 15 minutes and deleted for everyone at any time (it then reads
@@ -26,7 +28,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,7 +139,7 @@ def _check_group_name(name: str) -> str:
 
 
 def _check_can_add(adder: User, others: Sequence[User], current_ids: set[int]) -> list[User]:
-    wanted = [o for o in others if o.pk not in current_ids and o.pk != adder.pk]
+    wanted = list({o.pk: o for o in others if o.pk not in current_ids and o.pk != adder.pk}.values())
     for other in wanted:
         if not other.is_active or audience.is_blocked(adder.pk, other.pk):
             raise _error(_("You cannot add %(name)s.") % {"name": other.get_full_name()}, "unreachable", "members")
@@ -235,8 +236,15 @@ def message_send(
             raise _error(_("You cannot send a message to this member."), "unreachable")
         _check_reachable(sender, other)
         other_row = Participant.objects.get(conversation=conversation, member_id=other_id)
-        if mine.request_state == RequestState.PENDING:
-            # Answering a request accepts it.
+        if mine.request_state != RequestState.ACCEPTED and not Message.objects.filter(
+            conversation=conversation, sender_id=other_id, kind=MessageKind.TEXT
+        ).exists():
+            # The other side opened the conversation but never wrote: there is no request to
+            # answer, this message is the sender's own request.
+            mine.request_state = RequestState.ACCEPTED
+            other_row.request_state = RequestState.PENDING
+        if mine.request_state != RequestState.ACCEPTED:
+            # Answering a request accepts it (also one declined earlier).
             pass
         elif other_row.request_state != RequestState.ACCEPTED:
             if are_connected(sender.pk, other_id):
@@ -266,7 +274,7 @@ def message_send(
         )
         conversation.last_message = message
         conversation.last_message_at = message.created_at
-        if mine.request_state == RequestState.PENDING:
+        if mine.request_state != RequestState.ACCEPTED:
             mine.request_state = RequestState.ACCEPTED
         mine.last_read_message_id = message.pk
         mine.last_read_at = message.created_at
@@ -284,14 +292,22 @@ def message_send(
 
 
 def _check_request_quota(sender: User) -> None:
+    """Requests still unanswered or declined whose message the sender sent in the last 7 days
+    (rolling), whoever opened the conversation and whenever."""
     week_ago = timezone.now() - timedelta(days=7)
-    sent = Participant.objects.filter(
-        conversation__kind=ConversationKind.DIRECT,
-        conversation__created_by=sender,
-        joined_at__gte=week_ago,
-    ).exclude(member=sender).filter(
-        Q(request_state__in=[RequestState.PENDING, RequestState.DECLINED])
-    ).filter(conversation__messages__sender=sender).distinct().count()
+    sent = (
+        Participant.objects.filter(
+            conversation__kind=ConversationKind.DIRECT,
+            request_state__in=[RequestState.PENDING, RequestState.DECLINED],
+            conversation__messages__sender=sender,
+            conversation__messages__kind=MessageKind.TEXT,
+            conversation__messages__created_at__gte=week_ago,
+        )
+        .exclude(member=sender)
+        .values("conversation_id")
+        .distinct()
+        .count()
+    )
     if sent >= requests_per_week():
         raise _error(
             _("You have sent %(limit)s message requests this week, the most allowed. Try again in a few days.")
@@ -303,8 +319,17 @@ def _check_request_quota(sender: User) -> None:
 def message_send_to(*, sender: User, recipient: User, body: str = "", client_id=None) -> Message:
     """Write to someone from their profile or a search result: the one-to-one conversation
     (a request if they are not a connection)."""
-    conversation = conversation_direct(member=sender, other=recipient)
-    return message_send(sender=sender, conversation=conversation, body=body, client_id=client_id)
+    with transaction.atomic():  # a refused first message leaves no empty conversation behind
+        conversation = conversation_direct(member=sender, other=recipient)
+        return message_send(sender=sender, conversation=conversation, body=body, client_id=client_id)
+
+
+def _check_not_blocked_direct(member: User, conversation: Conversation) -> None:
+    """A one-to-one conversation across a block is gone for both (access.blocked_direct):
+    nothing in it changes any more, whoever blocked whom."""
+    other_id = _direct_other(conversation, member.pk)
+    if other_id is not None and audience.is_blocked(member.pk, other_id):
+        raise _error(_("You can no longer change messages in this conversation."), "unreachable")
 
 
 def message_edit(*, member: User, message: Message, body: str) -> Message:
@@ -317,6 +342,7 @@ def message_edit(*, member: User, message: Message, body: str) -> Message:
     if timezone.now() - message.created_at > EDIT_WINDOW:
         raise _error(_("A message can be edited for 15 minutes after it was sent."), "edit_window")
     _active_participant(member, message.conversation)
+    _check_not_blocked_direct(member, message.conversation)
     body = _check_body(body, has_attachments=message.attachments.exists())
     with transaction.atomic():
         message.body = body
@@ -334,6 +360,7 @@ def message_delete(*, member: User, message: Message) -> Message:
     if message.sender_id != member.pk or message.kind != MessageKind.TEXT:
         raise _error(_("You can only delete your own messages."), "not_sender")
     _active_participant(member, message.conversation)
+    _check_not_blocked_direct(member, message.conversation)
     if message.deleted_at is not None:
         return message
     files = [(a.file.storage, a.file.name) for a in message.attachments.all()]
@@ -442,9 +469,7 @@ def _group_admin(member: User, conversation: Conversation) -> Participant:
 
 
 def conversation_rename(*, member: User, conversation: Conversation, name: str) -> Conversation:
-    if conversation.kind != ConversationKind.GROUP:
-        raise _error(_("This is not a group conversation."), "not_group")
-    _active_participant(member, conversation)
+    _group_admin(member, conversation)
     name = _check_group_name(name)
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(name=name, updated_at=timezone.now())
