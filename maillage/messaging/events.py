@@ -50,6 +50,9 @@ def _payload(message: Message) -> dict:
 
 def message_created(message: Message) -> None:
     _fan_out(message.conversation_id, "message.new", _payload(message), about_member_id=message.sender_id)
+    from .email import unread_email_schedule  # the "unread messages" e-mail, after a delay
+
+    unread_email_schedule(message)
 
 
 def message_changed(message: Message, event: str) -> None:

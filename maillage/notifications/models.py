@@ -44,6 +44,8 @@ class Notification(BaseModel):
     target_id = models.BigIntegerField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set once an e-mail (immediate or a digest) told the recipient: never mailed twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -56,3 +58,55 @@ class Notification(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+# --- E-mail preferences (see preferences.py for the choices and defaults) ---------------------
+
+
+class Delivery(models.TextChoices):
+    IN_APP = "in_app", _("In the app only")
+    IMMEDIATE = "immediate", _("By e-mail at once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    # Unread messages only: one e-mail a while after a message arrives, if still unread.
+    DELAYED = "delayed", _("By e-mail if still unread after a while")
+
+
+class NotificationPreference(models.Model):
+    """How a member wants to hear about one kind. No row: the kind's default
+    (`preferences.DEFAULTS`). `kind` is a `Kind` value or `preferences.MESSAGE_KIND`."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.kind} → {self.delivery}"
+
+
+class DigestRun(models.Model):
+    """One digest per member per period ("daily" + "2026-12-07", "weekly" + "2026-W50"),
+    claimed by inserting this row before composing: two workers or a restart never send
+    twice (the unique constraint refuses the second claim)."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=10)
+    period = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    notifications_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "frequency", "period"], name="digest_run_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frequency} digest {self.period} for {self.member_id}"

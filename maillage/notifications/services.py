@@ -36,7 +36,7 @@ def notification_create(
         data=data or {},
     )
     forget_unread_count(recipient_id)
-    realtime.push_to_member(member_id=recipient_id, event="notification", data={"kind": str(kind)})
+    _after_commit(recipient_id, str(kind), notification.pk)
     return notification
 
 
@@ -48,6 +48,54 @@ def notifications_mark_read(*, member_id: int, ids: list[int] | None = None) -> 
             rows = rows.filter(pk__in=ids)
         changed = rows.update(read_at=timezone.now())
     forget_unread_count(member_id)
+    if changed:
+        transaction.on_commit(lambda: push_unread_count(member_id))
+    return changed
+
+
+def push_unread_count(member_id: int, kind: str | None = None) -> None:
+    """Tell the member's open pages their unread count (the top bar's badge follows live).
+    Runs after commit, once the cached count was forgotten."""
+    from .selectors import unread_count
+
+    data: dict[str, Any] = {"unread": unread_count(member_id)}
+    if kind is not None:
+        data["kind"] = kind
+    realtime.push_now(member_id=member_id, event="notification", data=data)
+
+
+def _after_commit(recipient_id: int, kind: str, notification_id: int) -> None:
+    """Once committed: the live badge, and the e-mail if the recipient wants this kind at once
+    (the task re-reads and re-checks everything when it runs)."""
+
+    def run() -> None:
+        push_unread_count(recipient_id, kind)
+        from .email import notification_email_schedule
+
+        notification_email_schedule(recipient_id=recipient_id, kind=kind, notification_id=notification_id)
+
+    transaction.on_commit(run)
+
+
+def preferences_update(*, member_id: int, values: dict[str, str]) -> int:
+    """Set the member's delivery for each kind in `values` (all valid, or nothing changes:
+    `ValueError`). Returns how many kinds changed."""
+    from . import preferences
+    from .models import NotificationPreference
+
+    bad = [kind for kind, delivery in values.items() if not preferences.is_valid(kind, delivery)]
+    if bad:
+        raise ValueError(bad)
+    current = preferences.preferences_for(member_id)
+    changed = 0
+    with transaction.atomic():
+        for kind, delivery in values.items():
+            if current[kind] == delivery:
+                continue
+            NotificationPreference.objects.update_or_create(
+                member_id=member_id, kind=kind, defaults={"delivery": delivery}
+            )
+            changed += 1
     return changed
 
 
@@ -111,7 +159,7 @@ def notification_group_add(
         existing.created_at = timezone.now()
         existing.save(update_fields=["data", "actor", "created_at", "updated_at"])
     forget_unread_count(recipient_id)
-    realtime.push_to_member(member_id=recipient_id, event="notification", data={"kind": str(kind)})
+    _after_commit(recipient_id, str(kind), existing.pk)
     return existing
 
 
