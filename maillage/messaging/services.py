@@ -27,6 +27,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -217,9 +218,12 @@ def message_send(
     conversation: Conversation,
     body: str = "",
     client_id: uuid.UUID | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Message:
     """Send a message. With the same `client_id` twice (a form resent after a lost
-    connection), the message is stored once and the first one is returned."""
+    connection), the message is stored once and the first one is returned. Attachments are
+    all checked (attachments.py) before anything is written; with files the text may be empty."""
+    from . import attachments as attachment_files
     from . import events
 
     if client_id is not None:
@@ -227,7 +231,8 @@ def message_send(
         if existing is not None:
             return existing
     mine = _active_participant(sender, conversation)
-    body = _check_body(body, has_attachments=False)
+    attachments = [a for a in (attachments or ()) if a is not None]
+    body = _check_body(body, has_attachments=bool(attachments))
     other_id = _direct_other(conversation, sender.pk)
     other_row = None
     if other_id is not None:
@@ -256,6 +261,7 @@ def message_send(
                 )
             else:
                 _check_request_quota(sender)
+    prepared = attachment_files.attachments_prepare(attachments)
     _check_rate(sender)
     with transaction.atomic():
         try:
@@ -269,6 +275,8 @@ def message_send(
                 )
         except IntegrityError:
             return Message.objects.get(sender=sender, client_id=client_id)
+        if prepared:
+            attachment_files.attachments_store(message, prepared)
         Conversation.objects.filter(pk=conversation.pk).update(
             last_message=message, last_message_at=message.created_at
         )
@@ -316,12 +324,16 @@ def _check_request_quota(sender: User) -> None:
         )
 
 
-def message_send_to(*, sender: User, recipient: User, body: str = "", client_id=None) -> Message:
+def message_send_to(
+    *, sender: User, recipient: User, body: str = "", client_id=None, attachments: Sequence[UploadedFile] = ()
+) -> Message:
     """Write to someone from their profile or a search result: the one-to-one conversation
     (a request if they are not a connection)."""
     with transaction.atomic():  # a refused first message leaves no empty conversation behind
         conversation = conversation_direct(member=sender, other=recipient)
-        return message_send(sender=sender, conversation=conversation, body=body, client_id=client_id)
+        return message_send(
+            sender=sender, conversation=conversation, body=body, client_id=client_id, attachments=attachments
+        )
 
 
 def _check_not_blocked_direct(member: User, conversation: Conversation) -> None:
@@ -363,7 +375,9 @@ def message_delete(*, member: User, message: Message) -> Message:
     _check_not_blocked_direct(member, message.conversation)
     if message.deleted_at is not None:
         return message
-    files = [(a.file.storage, a.file.name) for a in message.attachments.all()]
+    from .attachments import stored_files
+
+    files = stored_files(message.attachments.all())
     with transaction.atomic():
         message.body = ""
         message.body_html = ""
