@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("maillage.search.urls")),
     path("", include("maillage.feed.urls")),
     path("", include("maillage.notifications.urls")),
+    path("", include("maillage.messaging.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

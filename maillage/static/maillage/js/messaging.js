@@ -32,6 +32,9 @@
  *    replaces the list's content); items [data-conversation-item="<uuid>"]. Without the URL,
  *    an item with a new message moves to the top and gets the class "is-unread".
  *
+ *  Composer — form[data-composer-form] (hx-post, hx-swap="none") around the textarea, with
+ *    [data-composer-errors]; the send answers the message fragment and X-Next-Client-Id.
+ *
  *  Top bar — [data-messaging-badge] on the messaging nav link; optional data-refresh-url (a
  *    fragment replacing the nav item's outer HTML, i.e. the element with [data-messaging-nav]
  *    or the badge's <li>). Without the URL, the count is kept by this page: +1 for a
@@ -385,6 +388,59 @@
 
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") markRead();
+  });
+
+  // --- The composer (form[data-composer-form], hx-swap="none") --------------------------------
+  // The answer to a send is the new message's fragment: placed like a fetched one (so a socket
+  // event that brought it first does not show it twice); the box is emptied and gets a fresh
+  // client_id from the X-Next-Client-Id header. A refusal (400) shows its errors in
+  // [data-composer-errors] and keeps the text.
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = event.detail.elt;
+    if (!thread || !form || !form.matches || !form.matches("form[data-composer-form]")) return;
+    var xhr = event.detail.xhr;
+    var errors = form.querySelector("[data-composer-errors]");
+    if (xhr.status === 200) {
+      insertFragment(xhr.responseText);
+      var box = scroller();
+      if (box) box.scrollTop = box.scrollHeight;
+      var text = form.querySelector("textarea[data-composer]");
+      if (text) text.value = "";
+      var files = form.querySelector('input[type="file"]');
+      if (files) files.value = "";
+      var next = xhr.getResponseHeader("X-Next-Client-Id");
+      var clientId = form.querySelector('input[name="client_id"]');
+      if (next && clientId) clientId.value = next;
+      if (errors) errors.innerHTML = "";
+    } else if (xhr.status === 400 && errors) {
+      errors.innerHTML = xhr.responseText;
+    }
+    event.detail.shouldSwap = false;
+  });
+
+  // Enter sends, Shift+Enter makes a new line (as on LinkedIn).
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    if (!box.matches || !box.matches("textarea[data-composer]")) return;
+    var form = box.closest("form");
+    if (!form || !box.value.trim()) return;
+    event.preventDefault();
+    if (form.requestSubmit) form.requestSubmit();
+    else form.submit();
+  });
+
+  // People picker: a person ticked among the results joins the chosen list (so a new search
+  // keeps them); unticked in the chosen list, they go.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('input[type="checkbox"][name="to"]')) return;
+    var option = box.closest("li");
+    var chosen = document.querySelector("[data-picker-chosen]");
+    if (!option || !chosen) return;
+    if (box.checked && !chosen.contains(option)) chosen.appendChild(option);
+    else if (!box.checked && chosen.contains(option)) option.remove();
   });
 
   // A message sent with the form (htmx) comes back in the response: count it as held.
