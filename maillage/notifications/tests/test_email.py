@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -350,7 +350,6 @@ def test_digest_in_the_members_language(mailoutbox):
 
 def test_send_digests_command(mailoutbox):
     from django.core.management import call_command
-
     from freezegun import freeze_time
 
     me, other = member(), member()
