@@ -15,6 +15,7 @@ or an in-process queue left behind.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -167,9 +169,9 @@ def _conversation_title(conversation, messages: list[Message]) -> str:
 
 
 def _snippet(message: Message) -> str:
-    from maillage.feed.text import plain_text
-
-    return Truncator(" ".join(plain_text(message.body).split())).chars(140)
+    """The words of the message, without its formatting (escaped again by the HTML mail)."""
+    text = html.unescape(strip_tags(message.body_html)) if message.body_html else message.body
+    return Truncator(" ".join(text.split())).chars(140)
 
 
 def unread_messages_send(member_id: int, now: datetime | None = None) -> int:
