@@ -284,6 +284,9 @@ MAILLAGE_INVITATIONS_PER_WEEK = env_int("MAILLAGE_INVITATIONS_PER_WEEK", 100)
 MAILLAGE_MESSAGE_REQUESTS_PER_WEEK = env_int("MAILLAGE_MESSAGE_REQUESTS_PER_WEEK", 20)
 # Messages a member may send per minute, all conversations together.
 MAILLAGE_MESSAGES_PER_MINUTE = env_int("MAILLAGE_MESSAGES_PER_MINUTE", 30)
+# Feed impressions are buffered per process: flushed as one task every N keys or N seconds.
+MAILLAGE_IMPRESSIONS_BATCH = env_int("MAILLAGE_IMPRESSIONS_BATCH", 500)
+MAILLAGE_IMPRESSIONS_MAX_AGE = env_int("MAILLAGE_IMPRESSIONS_MAX_AGE", 30)
 MAILLAGE_STAFF_REQUIRE_2FA = env_bool("MAILLAGE_STAFF_REQUIRE_2FA", PRODUCTION)
 
 # --- Sessions, cookies, transport security ----------------------------------------------------

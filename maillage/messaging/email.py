@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.urls import NoReverseMatch, reverse
@@ -42,14 +40,9 @@ MAX_CONVERSATIONS = 10  # listed in one e-mail; the rest counted
 
 
 def message_email_delay() -> timedelta:
-    value = getattr(settings, "MAILLAGE_MESSAGE_EMAIL_DELAY", None)
-    if value is None:
-        value = os.environ.get("MAILLAGE_MESSAGE_EMAIL_DELAY", "900")
-    try:
-        seconds = max(0, int(value))
-    except (TypeError, ValueError):
-        seconds = 900
-    return timedelta(seconds=seconds)
+    from maillage.notifications.email import int_setting
+
+    return timedelta(seconds=max(0, int_setting("MAILLAGE_MESSAGE_EMAIL_DELAY", 900)))
 
 
 # --- Scheduling ---------------------------------------------------------------------------------

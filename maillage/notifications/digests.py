@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import preferences
-from .email import absolute, in_language, mail_address, send_rendered, shown_for
+from .email import absolute, in_language, int_setting, mail_address, send_rendered, shown_for
 from .models import Delivery, DigestRun, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -30,7 +29,7 @@ DIGEST_MAX_ITEMS = 30  # listed in one digest; the rest are counted ("and 12 mor
 
 
 def digest_hour() -> int:
-    return int(getattr(settings, "MAILLAGE_DIGEST_HOUR", 8))
+    return min(23, max(0, int_setting("MAILLAGE_DIGEST_HOUR", 8)))
 
 
 def period_key(frequency: str, now: datetime) -> str | None:

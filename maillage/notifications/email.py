@@ -9,6 +9,7 @@ and `List-Unsubscribe-Post` headers of RFC 8058, so mail clients offer their own
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,9 +32,21 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "maillage.notifications.unsubscribe"
 
 
+def int_setting(name: str, default: int) -> int:
+    """A number from Django settings, else the environment, else `default`
+    (documented in docs/configuration.md, "Notification e-mail")."""
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name)
+    try:
+        return int(value) if value is not None and value != "" else default
+    except (TypeError, ValueError):
+        return default
+
+
 def unsubscribe_max_age() -> int:
     """Seconds an unsubscribe link keeps working (default 90 days)."""
-    return int(getattr(settings, "MAILLAGE_UNSUBSCRIBE_LINK_DAYS", 90)) * 24 * 3600
+    return int_setting("MAILLAGE_UNSUBSCRIBE_LINK_DAYS", 90) * 24 * 3600
 
 
 # --- Who, where, in which language -------------------------------------------------------------
