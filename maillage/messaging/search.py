@@ -114,6 +114,7 @@ class SearchResult:
     excerpt: SafeString  # escaped, the matching words in <mark>
     url: str | None  # None when the member has left the conversation (they cannot open it)
     left: bool
+    mine: bool  # the member wrote it
 
 
 @dataclass
@@ -177,6 +178,7 @@ def _results(
                 excerpt=excerpt(message.body, terms),
                 url=url,
                 left=gone,
+                mine=message.sender_id == member.pk,
             )
         )
     return results

@@ -27,7 +27,7 @@ def messaging_search(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "messaging/search.html",
-        {"query": query, "page": page, "before": before, "max_chars": MAX_QUERY_CHARS},
+        {"words": query, "page": page, "before": before, "max_chars": MAX_QUERY_CHARS},
     )
     response["Cache-Control"] = "private, no-store"
     return response
