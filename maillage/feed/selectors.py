@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
@@ -330,14 +330,25 @@ class ReactorsPage:
 def reactors_for(viewer, target: Post | Comment, kind: str | None = None, *, cursor: str = "",
                  limit: int = REACTORS_PAGE_SIZE) -> ReactorsPage:
     """Who reacted to a post or a comment, newest first, as far as the viewer may see: never
-    anyone on either side of a block with them; visitors who are not logged in see the counts
-    only (names of members are for members)."""
+    anyone on either side of a block with them, neither in the list nor in its counts (one
+    query); visitors who are not logged in see the counts only (names of members are for
+    members). The counts on post cards stay the stored totals: subtracting blocks there would
+    cost a query per page for a difference of a person or two."""
     counts = {k: n for k, n in (target.reaction_counts or {}).items() if n}
     page = ReactorsPage(reactions=[], counts=counts, total=target.reaction_count, names_shown=False)
     if _member_id(viewer) is None:
         return page
     page.names_shown = True
     filters = {"post": target} if isinstance(target, Post) else {"comment": target}
+    hidden = dict(
+        Reaction.objects.filter(**filters, member_id__in=blocked_ids(viewer))
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    if hidden:
+        page.counts = {k: n - hidden.get(k, 0) for k, n in counts.items() if n - hidden.get(k, 0) > 0}
+        page.total = max(0, target.reaction_count - sum(hidden.values()))
     qs = (
         Reaction.objects.filter(**filters, member__is_active=True)
         .exclude(member_id__in=blocked_ids(viewer))

@@ -113,6 +113,25 @@ def test_reactors_never_include_someone_on_either_side_of_a_block():
     assert blocked.pk not in names and blocker.pk not in names and len(names) == 1
 
 
+def test_reactors_page_counts_leave_out_people_on_either_side_of_a_block(client):
+    author, viewer, blocked, blocker = member(), member(), member(), member()
+    p = post(author, "Counted")
+    react(blocked, "love", post=p)
+    react(blocker, "like", post=p)
+    react(member(), "like", post=p)
+    react(member(), "celebrate", post=p)
+    block(viewer, blocked)
+    block(blocker, viewer)
+    p.refresh_from_db()
+    page = selectors.reactors_for(viewer, p)
+    assert page.total == 2 and page.counts == {"like": 1, "celebrate": 1}
+    client.force_login(viewer)
+    html = client.get(reverse("post_reactions", args=[p.public_id])).content.decode()
+    assert "All 2" in html and "?kind=love" not in html
+    # The author blocked nobody: the full counts.
+    assert selectors.reactors_for(author, p).total == 4
+
+
 def test_anonymous_visitors_see_counts_only(client):
     p = post(member(), "Public reactions")
     reactor = member()
@@ -164,4 +183,4 @@ def test_reactors_page_query_count_is_constant(client):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("post_reactions", args=[p.public_id])).status_code == 200
         counts.append(len(captured))
-    assert counts[0] == counts[1] == 9  # pinned
+    assert counts[0] == counts[1] == 10  # pinned (one for the counts net of blocks)
