@@ -101,6 +101,9 @@ class Post(BaseModel):
     repost_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reposts"
     )
+    # A repost with a comment outlives its original: once the original is deleted (repost_of
+    # then NULL), this says so, and the card shows "This post is no longer available".
+    repost_of_deleted = models.BooleanField(default=False, editable=False)
     link_preview = models.ForeignKey(
         LinkPreview, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

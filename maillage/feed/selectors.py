@@ -215,7 +215,7 @@ def posts_for_display(viewer, posts: list[Post]) -> list[PostView]:
         poll = polls.get(post.pk)
         if poll is not None:
             item.poll = poll_states.get(poll.pk)
-        if post.repost_of_id and not nested:
+        if (post.repost_of_id or post.repost_of_deleted) and not nested:
             original = originals.get(post.repost_of_id)
             if original is None:
                 item.original_unavailable = True

@@ -307,6 +307,7 @@ def post_delete(*, post: Post, member: User) -> None:
 
         notify.post_deleted(post=locked)
         Post.objects.filter(repost_of=locked, kind=PostKind.REPOST).delete()
+        Post.objects.filter(repost_of=locked).update(repost_of_deleted=True)
         storage_files = _files_of(locked)
         public_id = locked.public_id
         locked.delete()

@@ -105,3 +105,25 @@ def test_reposting_a_plain_repost_reposts_the_original(client):
     client.force_login(third)
     client.post(reverse("post_repost", args=[plain.public_id]))
     assert Post.objects.get(author=third).repost_of_id == original.pk
+
+
+def test_a_quote_of_a_deleted_post_says_the_original_is_no_longer_available(client):
+    from maillage.feed import selectors, services
+
+    author, quoter, reader = member(), member(), member()
+    original = post(author, "Soon gone")
+    quote = repost(quoter, original, "My thoughts on this")
+    plain = repost(reader, original)
+    client.force_login(reader)
+    html = client.get(reverse("post", args=[quote.public_id])).content.decode()
+    assert "Soon gone" in html and "no longer available" not in html
+    services.post_delete(post=original, member=author)
+    quote.refresh_from_db()
+    assert quote.repost_of_id is None and quote.repost_of_deleted
+    assert not Post.objects.filter(pk=plain.pk).exists()  # plain reposts go with the original
+    html = client.get(reverse("post", args=[quote.public_id])).content.decode()
+    assert "My thoughts on this" in html and "This post is no longer available." in html
+    assert selectors.post_for_display(reader, quote).original_unavailable
+    # A post that never quoted anything says nothing of the kind.
+    other = post(quoter, "Just a post")
+    assert "no longer available" not in client.get(reverse("post", args=[other.public_id])).content.decode()
