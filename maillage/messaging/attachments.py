@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -135,13 +135,28 @@ MESSAGES = {
 
 @dataclass(frozen=True)
 class PreparedAttachment:
-    data: bytes
+    data: bytes | None  # None: written from `upload` itself (not kept in memory twice)
     name: str  # shown and offered as the download's file name; never used on disk
     kind: Kind
+    size: int = 0
+    upload: object = None
     is_image: bool = False
     width: int = 0
     height: int = 0
     preview: bytes | None = None
+
+    def content(self):
+        if self.data is not None:
+            return ContentFile(self.data)
+        self.upload.seek(0)
+        return File(self.upload)
+
+
+def _as_is(upload, data: bytes, name: str, kind: Kind) -> PreparedAttachment:
+    """A file stored byte for byte: large uploads are not kept in memory until the write."""
+    if hasattr(upload, "seek") and getattr(upload, "size", None) == len(data):
+        return PreparedAttachment(data=None, upload=upload, size=len(data), name=name, kind=kind)
+    return PreparedAttachment(data=data, size=len(data), name=name, kind=kind)
 
 
 def _error(code: str, name: str = "", **params) -> ValidationError:
@@ -225,8 +240,10 @@ def _image(data: bytes, raw_name: str, label: str) -> PreparedAttachment:
     main = _shrink(image, IMAGE_MAX_SIDE)
     preview = main.copy()
     preview.thumbnail((PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE), Image.Resampling.LANCZOS)
+    data = _encode_jpeg(main)
     return PreparedAttachment(
-        data=_encode_jpeg(main),
+        data=data,
+        size=len(data),
         name=_display_name(raw_name, JPEG),
         kind=JPEG,
         is_image=True,
@@ -254,7 +271,7 @@ def _zip_kind(data: bytes, label: str) -> Kind:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-            if "mimetype" in names:
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100:
                 mimetype = archive.read("mimetype").strip()
                 if mimetype in ODF_KINDS:
                     return ODF_KINDS[mimetype]
@@ -308,22 +325,22 @@ def attachment_prepare(upload) -> PreparedAttachment:
     if b"%PDF-" in head:
         if not _pdf_ok(data):
             raise _error("pdf_unreadable", label)
-        return PreparedAttachment(data=data, name=_display_name(raw_name, PDF), kind=PDF)
+        return _as_is(upload, data, _display_name(raw_name, PDF), PDF)
     if data.startswith(ZIP_MAGIC):
         kind = _zip_kind(data, label)
-        return PreparedAttachment(data=data, name=_display_name(raw_name, kind), kind=kind)
+        return _as_is(upload, data, _display_name(raw_name, kind), kind)
     if data.startswith(OLE_MAGIC):
         # Compound files are also Windows installers (.msi): only under an Office extension.
         kind = OLE_KINDS.get(_extension(clean_name(raw_name)))
         if kind is None:
             raise _error("not_allowed", label)
-        return PreparedAttachment(data=data, name=_display_name(raw_name, kind), kind=kind)
+        return _as_is(upload, data, _display_name(raw_name, kind), kind)
     if data.startswith(b"{\\rtf"):
-        return PreparedAttachment(data=data, name=_display_name(raw_name, RTF), kind=RTF)
+        return _as_is(upload, data, _display_name(raw_name, RTF), RTF)
     if re.search(rb"<(html|script|svg|body|iframe)[\s>/]", head, re.IGNORECASE):
         raise _error("markup", label)
     kind = _text_kind(data, raw_name, label)
-    return PreparedAttachment(data=data, name=_display_name(raw_name, kind), kind=kind)
+    return _as_is(upload, data, _display_name(raw_name, kind), kind)
 
 
 def attachments_prepare(uploads: Iterable) -> list[PreparedAttachment]:
@@ -365,7 +382,7 @@ def attachments_store(message: Message, prepared: list[PreparedAttachment]) -> l
     try:
         for item in prepared:
             stem = f"{FOLDER}/{uuid.uuid4().hex}"
-            name = storage.save(f"{stem}{item.kind.extensions[0]}", ContentFile(item.data))
+            name = storage.save(f"{stem}{item.kind.extensions[0]}", item.content())
             written.append(name)
             if item.preview is not None:
                 written.append(storage.save(preview_name(name), ContentFile(item.preview)))
@@ -374,7 +391,7 @@ def attachments_store(message: Message, prepared: list[PreparedAttachment]) -> l
                     message=message,
                     file=name,
                     name=item.name,
-                    size=len(item.data),
+                    size=item.size,
                     content_type=item.kind.content_type,
                     is_image=item.is_image,
                     width=item.width,

@@ -165,7 +165,12 @@ def test_the_download_name_always_matches_the_content(alice, direct):
 
 
 def test_files_are_stored_privately_under_unguessable_names(client, alice, direct):
-    [attachment] = send(alice, direct, pdf("Rapport annuel.pdf")).attachments.all()
+    original = pdf("Rapport annuel.pdf")
+    [attachment] = send(alice, direct, original).attachments.all()
+    original.seek(0)
+    with _storage().open(attachment.file.name, "rb") as handle:
+        assert handle.read() == original.read()  # documents are kept byte for byte
+    assert attachment.size == original.size
     path = os.path.realpath(_storage().path(attachment.file.name))
     assert not path.startswith(os.path.realpath(settings.MEDIA_ROOT) + os.sep)
     assert "Rapport" not in attachment.file.name
@@ -192,6 +197,24 @@ def test_a_file_over_the_limit_is_refused(alice, direct, monkeypatch):
     assert codes(error) == ["too_big"]
     assert "big.pdf" in error.error_dict["attachments"][0].messages[0]
     assert "larger than" in error.error_dict["attachments"][0].messages[0]
+
+
+def test_a_zip_with_a_huge_mimetype_entry_is_not_inflated(alice, direct, monkeypatch):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"a" * 10_000_000)  # 10 MB of one letter: a few KB packed
+    inflated = []
+    real_read = zipfile.ZipFile.read
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "read",
+        lambda self, name, *a: inflated.append(name) or real_read(self, name, *a),
+    )
+    [attachment] = send(alice, direct, upload("archive.zip", buffer.getvalue())).attachments.all()
+    assert attachment.content_type == "application/zip"
+    assert inflated == []
+    assert send(alice, direct, odt()).attachments.get().content_type.endswith("opendocument.text")
+    assert inflated == ["mimetype"]  # a small one is read
 
 
 def test_a_file_over_the_limit_without_a_declared_size_is_refused(alice, direct, monkeypatch):
