@@ -427,3 +427,25 @@ def test_names_are_escaped_in_the_block(alice, direct):
     message = Message.objects.prefetch_related("attachments").get(pk=message.pk)
     html = render_to_string("messaging/_attachments.html", {"message": message})
     assert "R&amp;D b l&#x27;été b.txt" in html
+
+
+def test_a_message_resent_with_the_same_client_id_stores_its_files_once(alice, direct):
+    import uuid
+
+    client_id = uuid.uuid4()
+    first = services.message_send(
+        sender=alice, conversation=direct, attachments=[pdf()], client_id=client_id
+    )
+    files = _stored()
+    again = services.message_send(
+        sender=alice, conversation=direct, attachments=[pdf()], client_id=client_id
+    )
+    assert again.pk == first.pk
+    assert Attachment.objects.count() == 1 and _stored() == files
+
+
+def test_a_message_with_files_may_be_edited_to_no_text(alice, direct):
+    message = send(alice, direct, pdf(), body="Le rapport")
+    services.message_edit(member=alice, message=message, body="")
+    message.refresh_from_db()
+    assert message.body == "" and message.attachments.count() == 1
