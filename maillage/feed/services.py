@@ -251,6 +251,9 @@ def post_update(*, post: Post, editor: User, body: str, post_audience: str | Non
         raise _error(_("Only the author can edit this post."), "not_author")
     if post.kind == PostKind.REPOST:
         raise _error(_("A repost has no text to edit."), "repost")
+    # The link check resolves a host name (up to a few seconds): before the row lock, never
+    # inside it. The body is cleaned the same way as below, so the link checked is the one kept.
+    link = link_preview.link_prepare(_check_body(body, required=False))
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
         has_attachment = locked.images.exists() or bool(locked.document) or hasattr(locked, "poll")
@@ -259,7 +262,6 @@ def post_update(*, post: Post, editor: User, body: str, post_audience: str | Non
         if locked.repost_of_id and post_audience:
             _check_repost_audience(locked.repost_of, new_audience)
         mentioned = _mentioned_members(editor, new_body)
-        link = link_preview.link_prepare(new_body)
         changed = new_body != locked.body or new_audience != locked.audience
         locked.body = new_body
         locked.body_html = _render(new_body, mentioned)

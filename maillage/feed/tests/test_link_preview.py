@@ -687,3 +687,31 @@ def test_a_failed_link_is_tried_again_after_an_hour_and_a_ready_one_after_a_week
     LinkPreview.objects.filter(pk=preview.pk).update(fetched_at=timezone.now() - timedelta(days=8))
     create(author, url)
     assert fetches == [preview.pk, preview.pk]
+
+
+def test_editing_a_post_resolves_its_link_before_taking_the_row_lock(no_dns, monkeypatch):
+    """The name lookup can take seconds: holding the post's row lock meanwhile would stall every
+    reaction, comment and counter update on that post."""
+    from django.db import connection
+
+    author = member()
+    created = services.post_create(author=author, data=services.PostInput(body="Nothing yet"))
+    no_dns.table["news.example.org"] = ["93.184.216.34"]
+    inside = []
+    real = link_preview._resolve_with_timeout
+
+    def spy(host, port, timeout):
+        inside.append(len(connection.atomic_blocks))
+        return real(host, port, timeout)
+
+    monkeypatch.setattr(link_preview, "_resolve_with_timeout", spy)
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    updated = services.post_update(post=created, editor=author, body="Read https://news.example.org/a")
+    assert inside == [outside]
+    assert updated.link_preview.url == "https://news.example.org/a"
+    # A refused link still changes nothing.
+    no_dns.table["evil.example.org"] = ["10.0.0.1"]
+    with pytest.raises(ValidationError):
+        services.post_update(post=updated, editor=author, body="Now https://evil.example.org/")
+    updated.refresh_from_db()
+    assert updated.body == "Read https://news.example.org/a"
