@@ -114,13 +114,11 @@ def digest_send(member, frequency: str, period: str) -> int:
                 count,
             ) % {"count": count}
         items = [{"item": item, "url": absolute(item.url)} for item in listed]
-        # Unsubscribing from a digest turns off the kind that fills most of it.
-        main_kind = max(kinds, key=lambda k: sum(1 for i in shown if i.notification.kind == k))
         try:
             send_rendered(
                 member,
                 address=address,
-                kind=main_kind,
+                kind=preferences.digest_link_kind(frequency),
                 template="email/notifications/digest",
                 subject=subject,
                 context={

@@ -103,7 +103,7 @@ def read_unsubscribe_token(token: str):
     if not isinstance(data, dict):
         return None
     kind = data.get("k")
-    if kind not in preferences.DEFAULTS:
+    if kind not in preferences.DEFAULTS and kind not in preferences.DIGEST_LINKS:
         return None
     member = get_user_model().objects.filter(public_id=data.get("m"), is_active=True).first()
     if member is None:

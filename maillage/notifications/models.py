@@ -69,7 +69,7 @@ class Delivery(models.TextChoices):
     DAILY = "daily", _("Daily digest")
     WEEKLY = "weekly", _("Weekly digest")
     # Unread messages only: one e-mail a while after a message arrives, if still unread.
-    DELAYED = "delayed", _("By e-mail if still unread after a while")
+    DELAYED = "delayed", _("By e-mail if still unread")
 
 
 class NotificationPreference(models.Model):

@@ -89,9 +89,21 @@ THEMES: tuple[Theme, ...] = (
 ALL_KINDS: tuple[str, ...] = tuple(kind for theme in THEMES for kind in theme.kinds)
 
 
+# What a digest's unsubscribe link names: every kind the member gets in that digest.
+DIGEST_LINKS: dict[str, str] = {"digest:daily": Delivery.DAILY, "digest:weekly": Delivery.WEEKLY}
+
+
+def digest_link_kind(frequency: str) -> str:
+    return f"digest:{frequency}"
+
+
 def kind_label(kind: str) -> str:
     if kind == MESSAGE_KIND:
         return str(_("Unread messages"))
+    if kind == "digest:daily":
+        return str(_("Daily digest"))
+    if kind == "digest:weekly":
+        return str(_("Weekly digest"))
     try:
         return str(Kind(kind).label)
     except ValueError:

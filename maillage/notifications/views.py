@@ -79,7 +79,11 @@ def notifications_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     member, kind = found
     context = {"kind_label": preferences.kind_label(kind), "token": token, "done": False}
     if request.method == "POST":
-        preferences_update(member_id=member.pk, values={kind: Delivery.IN_APP})
+        if kind in preferences.DIGEST_LINKS:  # a digest's link: every kind it gathers
+            kinds = preferences.kinds_with(member.pk, preferences.DIGEST_LINKS[kind])
+        else:
+            kinds = [kind]
+        preferences_update(member_id=member.pk, values=dict.fromkeys(kinds, Delivery.IN_APP))
         if request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse(_("Unsubscribed."), content_type="text/plain; charset=utf-8")
         context["done"] = True

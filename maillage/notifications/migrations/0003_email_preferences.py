@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                             ("immediate", "By e-mail at once"),
                             ("daily", "Daily digest"),
                             ("weekly", "Weekly digest"),
-                            ("delayed", "By e-mail if still unread after a while"),
+                            ("delayed", "By e-mail if still unread"),
                         ],
                         max_length=10,
                     ),

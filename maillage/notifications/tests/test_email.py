@@ -424,3 +424,22 @@ def test_tampered_expired_or_forged_links_are_refused_and_change_nothing(setting
     time.sleep(1.1)
     assert Client().post(path).status_code == 400
     assert not NotificationPreference.objects.exists()
+
+
+def test_a_digests_link_turns_off_every_kind_it_gathers(mailoutbox):
+    me, other = member(), member()
+    set_pref(me, Kind.NEW_FOLLOWER, Delivery.DAILY)
+    Notification.objects.create(recipient=me, kind=Kind.INTRODUCTION_DECLINED, actor=other)
+    assert digests.digests_send_due(at(*TUESDAY, 9)) == 1
+    mail = mailoutbox[0]
+    assert "Daily digest" in mail.body
+    link = mail.extra_headers["List-Unsubscribe"][1:-1].removeprefix("http://127.0.0.1:8000")
+    assert (
+        Client(enforce_csrf_checks=True).post(link, {"List-Unsubscribe": "One-Click"}).status_code
+        == 200
+    )
+    prefs = preferences.preferences_for(me.pk)
+    assert [kind for kind, value in prefs.items() if value == Delivery.DAILY] == []
+    assert prefs[Kind.NEW_FOLLOWER] == Delivery.IN_APP  # it was in the daily digest too
+    assert prefs[Kind.ENDORSEMENT] == Delivery.WEEKLY  # the weekly digest is untouched
+    assert prefs[Kind.INVITATION_RECEIVED] == Delivery.IMMEDIATE
