@@ -273,3 +273,12 @@ def test_activity_query_count_does_not_grow(django_assert_max_num_queries, n):
     with django_assert_max_num_queries(5):
         response = client.get(reverse("activity"))
     assert len(response.context["activity"].rows) == n
+
+
+def test_the_account_menu_links_to_the_activity_page(client):
+    client.force_login(member())
+    html = client.get(reverse("home")).content.decode()
+    menu = html[html.index('id="account-menu"') :]
+    assert f'href="{reverse("activity")}"' in menu
+    client.logout()
+    assert reverse("activity") not in client.get(reverse("account_login")).content.decode()
