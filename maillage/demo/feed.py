@@ -160,15 +160,15 @@ def _employer(spec: MemberSpec) -> tuple[str, str] | None:
 
 
 def _sector_of(spec: MemberSpec):
-    return next(
-        (s for s in SECTORS if spec.industry in (s.industry_fr, s.industry_en)), SECTORS[0]
-    )
+    return next((s for s in SECTORS if spec.industry in (s.industry_fr, s.industry_en)), SECTORS[0])
 
 
 def _gendered(spec: MemberSpec) -> dict[str, str]:
     female = spec.first_name in _FEMALE_FIRST
     if spec.language != "fr":
-        return dict.fromkeys(("e", "ravi", "fier", "heureux", "curieux", "preneur", "interesse"), "")
+        return dict.fromkeys(
+            ("e", "ravi", "fier", "heureux", "curieux", "preneur", "interesse"), ""
+        )
     return {
         "e": "e" if female else "",
         "ravi": "ravie" if female else "ravi",
@@ -327,7 +327,9 @@ def _plan_post(
     mentions: tuple[int, ...] = ()
     extra = {}
     if "{mention}" in template:
-        pool = [f for f in friends if _recent_starter(writer.specs[f])] if topic == "congrats" else []
+        pool = (
+            [f for f in friends if _recent_starter(writer.specs[f])] if topic == "congrats" else []
+        )
         other = rng.choice(pool or friends)
         mentions = (other,)
         extra["mention"] = mention_token(writer.specs[other], other)
@@ -409,7 +411,9 @@ def _tags_in(text: str) -> tuple[str, ...]:
 def _plan_reposts(plan, specs, world, writer, rng) -> None:
     """About one post in twelve is a repost of a post shown to the public or to members, by
     someone who follows its author; a third of them with a comment of their own."""
-    originals = [i for i, p in enumerate(plan.posts) if p.status == "published" and p.audience != CONNECTIONS]
+    originals = [
+        i for i, p in enumerate(plan.posts) if p.status == "published" and p.audience != CONNECTIONS
+    ]
     done: set[tuple[int, int]] = set()
     for _ in range(len(plan.posts) // 12):
         index = rng.choice(originals)
@@ -423,7 +427,13 @@ def _plan_reposts(plan, specs, world, writer, rng) -> None:
         done.add((member, index))
         spec = specs[member]
         plain = rng.random() < 0.65
-        body = "" if plain else writer.fill(rng.choice(cat.REPOSTS_FR if spec.language == "fr" else cat.REPOSTS_EN), member)
+        body = (
+            ""
+            if plain
+            else writer.fill(
+                rng.choice(cat.REPOSTS_FR if spec.language == "fr" else cat.REPOSTS_EN), member
+            )
+        )
         audience = original.audience
         if audience == PUBLIC and rng.random() < 0.2:
             audience = MEMBERS
@@ -446,7 +456,9 @@ def _plan_engagement(plan, index, post, world, writer, tag_followers, rng, now) 
         if rng.random() < chance and world.sees(viewer, post, posts):
             delay = rng.expovariate(1.6)
             # Within the post's age: a post an hour old was seen in the last hour, not at once.
-            seen[viewer] = post.days_ago - delay if delay < post.days_ago else post.days_ago * rng.random()
+            seen[viewer] = (
+                post.days_ago - delay if delay < post.days_ago else post.days_ago * rng.random()
+            )
 
     circle = sorted(world.adj[author] | world.followers[author])
     for viewer in circle:
@@ -479,28 +491,36 @@ def _plan_engagement(plan, index, post, world, writer, tag_followers, rng, now) 
         closes = post.days_ago - post.poll.closes_after_days
         for viewer in viewers:
             if rng.random() < 0.55 and seen[viewer] > closes:
-                choice = rng.choices(range(len(post.poll.options)), weights=range(len(post.poll.options) + 1, 1, -1))[0]
+                choice = rng.choices(
+                    range(len(post.poll.options)), weights=range(len(post.poll.options) + 1, 1, -1)
+                )[0]
                 post.poll.votes.append((viewer, choice, _after(rng, seen[viewer])))
 
     # Comments, in the commenter's language, about the post's topic; replies one level deep.
     if post.plain_repost:
         return
     topic = post.topic if post.topic in cat.COMMENTS_FR else "article"
-    comment_chance = (0.08 if post.topic in ("question", "newjob", "congrats") else 0.035) * (1.5 if author == CAMILLE else 1)
+    comment_chance = (0.08 if post.topic in ("question", "newjob", "congrats") else 0.035) * (
+        1.5 if author == CAMILLE else 1
+    )
     commenters = [v for v in viewers if rng.random() < comment_chance][:9]
     for commenter in commenters:
         spec = specs[commenter]
         pool = (cat.COMMENTS_FR if spec.language == "fr" else cat.COMMENTS_EN)[topic]
         when = _after(rng, seen[commenter])
         top = len(plan.comments)
-        plan.comments.append(CommentPlan(index, commenter, None, writer.fill(rng.choice(pool), commenter), (), when))
+        plan.comments.append(
+            CommentPlan(index, commenter, None, writer.fill(rng.choice(pool), commenter), (), when)
+        )
         _plan_comment_reactions(plan, top, post, viewers, seen, world, rng)
         if rng.random() < 0.45:
             _plan_reply(plan, index, post, top, author, commenter, when, True, world, writer, rng)
         if rng.random() < 0.15:
             other = rng.choice(viewers)
             if other not in (commenter, author):
-                _plan_reply(plan, index, post, top, other, commenter, when, False, world, writer, rng)
+                _plan_reply(
+                    plan, index, post, top, other, commenter, when, False, world, writer, rng
+                )
 
 
 def _after(rng: random.Random, days_ago: float) -> float:
@@ -509,7 +529,9 @@ def _after(rng: random.Random, days_ago: float) -> float:
     return days_ago - delay if delay < days_ago else days_ago * rng.random()
 
 
-def _plan_reply(plan, index, post, top, replier, answered, when, by_author, world, writer, rng) -> None:
+def _plan_reply(
+    plan, index, post, top, replier, answered, when, by_author, world, writer, rng
+) -> None:
     if world.is_blocked(replier, answered) or world.is_blocked(replier, post.author):
         return
     spec = writer.specs[replier]
@@ -539,11 +561,15 @@ def _plan_comment_reactions(plan, comment, post, viewers, seen, world, rng) -> N
         if member == commenter or world.is_blocked(member, commenter) or rng.random() >= chance:
             continue
         kind = rng.choices(REACTIONS, weights=REACTION_WEIGHTS["comment"])[0]
-        plan.reactions.append((member, None, comment, kind, _after(rng, plan.comments[comment].days_ago)))
+        plan.reactions.append(
+            (member, None, comment, kind, _after(rng, plan.comments[comment].days_ago))
+        )
 
 
 def _plan_follows(plan: FeedPlan, specs: list[MemberSpec], rng: random.Random) -> None:
-    plan.follows.extend((CAMILLE, tag) for tag in ("accessibilité", "UX", "numérique", "télétravail"))
+    plan.follows.extend(
+        (CAMILLE, tag) for tag in ("accessibilité", "UX", "numérique", "télétravail")
+    )
     for member in range(2, len(specs)):
         if rng.random() < 0.45:
             continue
@@ -727,7 +753,9 @@ class _Store:
                 reactions[post].append(kind)
         comments = Counter(c.post for c in plan.comments)
         reposts = Counter(p.repost_of for p in plan.posts if p.repost_of is not None)
-        self.impressions = {(post, viewer, self.day(when)) for post, viewer, when in plan.impressions}
+        self.impressions = {
+            (post, viewer, self.day(when)) for post, viewer, when in plan.impressions
+        }
         impressions = Counter(post for post, _viewer, _day in self.impressions)
         viewers = Counter(post for post, _viewer in {(p, v) for p, v, _d in self.impressions})
 
@@ -777,8 +805,14 @@ class _Store:
         links, mentions = [], []
         for index, p in enumerate(plan.posts):
             keys = dict.fromkeys(hashtag_key(name) for name in hashtags_in(p.body))
-            links.extend(PostHashtag(post_id=self.post_ids[index], hashtag_id=self.hashtag_ids[k]) for k in keys if k)
-            mentions.extend(Mention(post_id=self.post_ids[index], member_id=self.ids[m]) for m in p.mentions)
+            links.extend(
+                PostHashtag(post_id=self.post_ids[index], hashtag_id=self.hashtag_ids[k])
+                for k in keys
+                if k
+            )
+            mentions.extend(
+                Mention(post_id=self.post_ids[index], member_id=self.ids[m]) for m in p.mentions
+            )
         PostHashtag.objects.bulk_create(links, batch_size=500)
         Mention.objects.bulk_create(mentions, batch_size=500)
 
@@ -788,7 +822,9 @@ class _Store:
         if not rows:
             return {}
         return dict(
-            model.objects.filter(public_id__in=[r.public_id for r in rows]).values_list("public_id", "pk")
+            model.objects.filter(public_id__in=[r.public_id for r in rows]).values_list(
+                "public_id", "pk"
+            )
         )
 
     def _polls(self) -> None:
@@ -805,23 +841,40 @@ class _Store:
             )  # fmt: skip
         polls = Poll.objects.bulk_create(polls)
         if polls and polls[0].pk is None:
-            by_post = dict(Poll.objects.filter(post_id__in=[x.post_id for x in polls]).values_list("post_id", "pk"))
+            by_post = dict(
+                Poll.objects.filter(post_id__in=[x.post_id for x in polls]).values_list(
+                    "post_id", "pk"
+                )
+            )
             for poll in polls:
                 poll.pk = poll.id = by_post[poll.post_id]
         for poll, (_index, p) in zip(polls, planned, strict=True):
             counts = Counter(option for _voter, option, _when in p.poll.votes)
             for position, label in enumerate(p.poll.options):
-                options.append(PollOption(poll_id=poll.pk, position=position, label=label, vote_count=counts.get(position, 0)))
+                options.append(
+                    PollOption(
+                        poll_id=poll.pk,
+                        position=position,
+                        label=label,
+                        vote_count=counts.get(position, 0),
+                    )
+                )
         PollOption.objects.bulk_create(options)
         option_ids = {
             (poll_id, position): pk
-            for pk, poll_id, position in PollOption.objects.filter(poll__in=polls).values_list("pk", "poll_id", "position")
+            for pk, poll_id, position in PollOption.objects.filter(poll__in=polls).values_list(
+                "pk", "poll_id", "position"
+            )
         }
         for poll, (_index, p) in zip(polls, planned, strict=True):
             for voter, option, when in p.poll.votes:
                 moment = self.at(when)
-                votes.append((poll.pk, option_ids[(poll.pk, option)], self.ids[voter], moment, moment))
-        _insert_values(PollVote, ["poll_id", "option_id", "voter_id", "created_at", "updated_at"], votes)
+                votes.append(
+                    (poll.pk, option_ids[(poll.pk, option)], self.ids[voter], moment, moment)
+                )
+        _insert_values(
+            PollVote, ["poll_id", "option_id", "voter_id", "created_at", "updated_at"], votes
+        )
 
     def _comments(self) -> None:
         from maillage.feed.models import Comment, Mention
@@ -883,11 +936,18 @@ class _Store:
                 self.comment_ids[comment] if comment is not None else None,
                 kind, moment, moment,
             ))  # fmt: skip
-        _insert_values(Reaction, ["member_id", "post_id", "comment_id", "kind", "created_at", "updated_at"], rows)
+        _insert_values(
+            Reaction,
+            ["member_id", "post_id", "comment_id", "kind", "created_at", "updated_at"],
+            rows,
+        )
         _insert_values(
             PostImpression,
             ["post_id", "viewer_id", "day"],
-            [(self.post_ids[post], self.ids[viewer], day) for post, viewer, day in sorted(self.impressions)],
+            [
+                (self.post_ids[post], self.ids[viewer], day)
+                for post, viewer, day in sorted(self.impressions)
+            ],
         )
         _insert_values(
             SavedPost,
@@ -941,20 +1001,34 @@ class _Store:
             Q(post__author_id=camille) | Q(comment__author_id=camille), created_at__gte=since
         ).select_related("post", "comment", "comment__post"):
             target = reaction.comment or reaction.post
-            events.append((reaction.created_at, target, lambda r=reaction: notify.reaction_added(reaction=r)))
-        mentioned = set(Comment.objects.filter(mentions__member_id=camille).values_list("pk", flat=True))
+            events.append(
+                (reaction.created_at, target, lambda r=reaction: notify.reaction_added(reaction=r))
+            )
+        mentioned = set(
+            Comment.objects.filter(mentions__member_id=camille).values_list("pk", flat=True)
+        )
         for comment in Comment.objects.filter(
             Q(post__author_id=camille) | Q(parent__author_id=camille) | Q(pk__in=mentioned),
             created_at__gte=since,
         ).select_related("post", "parent"):
             ids = [camille] if comment.pk in mentioned else []
             events.append(
-                (comment.created_at, comment, lambda c=comment, i=ids: notify.comment_created(comment=c, mention_ids=i))
+                (
+                    comment.created_at,
+                    comment,
+                    lambda c=comment, i=ids: notify.comment_created(comment=c, mention_ids=i),
+                )
             )
         for post in Post.objects.filter(
             mentions__member_id=camille, status="published", published_at__gte=since
         ).select_related("author"):
-            events.append((post.published_at, post, lambda p=post: notify.post_mentions(post=p, member_ids=[camille])))
+            events.append(
+                (
+                    post.published_at,
+                    post,
+                    lambda p=post: notify.post_mentions(post=p, member_ids=[camille]),
+                )
+            )
         for post in Post.objects.filter(
             repost_of__author_id=camille, status="published", published_at__gte=since
         ).select_related("repost_of"):
@@ -973,4 +1047,6 @@ class _Store:
             when = latest.get((row.target_type, row.target_id), self.now)
             row.created_at = row.updated_at = when
             row.read_at = when + timedelta(hours=1) if when < self.at(2) else None
-        Notification.objects.bulk_update(rows, ["created_at", "updated_at", "read_at"], batch_size=500)
+        Notification.objects.bulk_update(
+            rows, ["created_at", "updated_at", "read_at"], batch_size=500
+        )
