@@ -423,6 +423,10 @@ def conversation_mark_read(*, member: User, conversation: Conversation, up_to: M
     from . import events
 
     row = _active_participant(member, conversation)
+    if row.request_state != RequestState.ACCEPTED:
+        # A request is read once accepted: its sender must not learn (a receipt, "Seen") that
+        # it was seen before the recipient decides, whichever way the read comes (page, socket).
+        return row
     newest = up_to or conversation.messages.order_by("-pk").first()
     newest_id = newest.pk if newest is not None else 0
     changed = newest_id > row.last_read_message_id or row.marked_unread

@@ -345,3 +345,16 @@ def test_guessing_conversation_ids_tells_nothing(alice, bob, direct):
     assert stranger.get(f"/messaging/{'0' * 32}/").status_code == 404
     assert stranger.get("/messaging/not-a-uuid/").status_code == 404
     assert direct.messages.count() == 1
+
+
+def test_a_requests_sender_never_sees_it_was_read_before_the_answer(alice, bob):
+    services.message_send_to(sender=alice, recipient=bob, body="Bonjour")
+    conversation = Conversation.objects.get()
+    bob_client = client_for(bob)
+    assert bob_client.get(reverse("conversation", args=[conversation.public_id])).status_code == 200
+    bob_client.post(reverse("conversation_read", args=[conversation.public_id]))
+    page = client_for(alice).get(reverse("conversation", args=[conversation.public_id]))
+    assert "data-seen>" not in page.content.decode()
+    bob_client.post(reverse("request_accept", args=[conversation.public_id]))
+    page = client_for(alice).get(reverse("conversation", args=[conversation.public_id]))
+    assert "data-seen>" in page.content.decode()  # the check above could see it

@@ -878,3 +878,19 @@ def test_a_refused_first_message_leaves_no_empty_conversation(alice, bob, body):
         body=body,
     )
     assert not Conversation.objects.exists()
+
+
+def test_reading_an_unanswered_request_tells_the_sender_nothing(alice, bob, pushed, commit):
+    # Bug found: a "read" frame on the socket (or the read URL) marked a pending request read
+    # and sent the sender a receipt, before the recipient had accepted or declined.
+    message = services.message_send_to(sender=alice, recipient=bob, body="Bonjour")
+    conversation = message.conversation
+    pushed.clear()
+    commit(services.conversation_mark_read, member=bob, conversation=conversation, up_to=message)
+    assert events_to(pushed, alice) == []
+    assert row(conversation, bob).last_read_message_id == 0
+    # Once accepted, reading is told as usual.
+    services.request_accept(member=bob, conversation=conversation)
+    commit(services.conversation_mark_read, member=bob, conversation=conversation)
+    assert len(events_to(pushed, alice, "conversation.read")) == 1
+    assert row(conversation, bob).last_read_message_id == message.pk
