@@ -527,9 +527,12 @@ def _actions(world: World):
         ),
         (
             request,
-            "read",
-            lambda: services.conversation_mark_read(
-                member=rita, conversation=fresh(request.conversation)
+            "accept and read",
+            lambda: (
+                services.request_accept(member=rita, conversation=fresh(request.conversation)),
+                services.conversation_mark_read(
+                    member=rita, conversation=fresh(request.conversation)
+                ),
             ),
         ),
     ]
