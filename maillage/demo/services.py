@@ -42,6 +42,7 @@ from . import DEMO_PASSWORD
 from .extras import ExtrasSpec, demo_profile_views, member_extras
 from .feed import demo_feed_load
 from .generate import AS_OF, MemberSpec, demo_member_specs
+from .messaging import demo_messaging_load
 from .network import CAMILLE, NetworkPlan, demo_network_plan
 
 DEFAULT_MEMBERS = 220
@@ -76,6 +77,7 @@ def demo_network_load(*, members: int = DEFAULT_MEMBERS) -> DemoLoadResult:
         plan = demo_network_plan(specs, extras)
         _network_sync(plan, users, profiles, extras)
         demo_feed_load(specs=specs, users=users, network=plan)
+        demo_messaging_load(users=users, network=plan)
         member_ids = [u.pk for u in users]
         transaction.on_commit(lambda: _network_caches_refresh(member_ids))
     _after_load(users[CAMILLE].pk)

@@ -57,7 +57,7 @@ def _inbox_context(request: HttpRequest, which: str, *, open_id=None) -> dict:
     return {
         "rows": rows,
         "filter": which,
-        "open_id": open_id,
+        "open_id": str(open_id) if open_id else "",
         "filters": [
             ("all", _("All")),
             ("unread", _("Unread")),
@@ -74,7 +74,7 @@ def _inbox_context(request: HttpRequest, which: str, *, open_id=None) -> dict:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     which = _filter_of(request)
-    context = _inbox_context(request, which)
+    context = _inbox_context(request, which, open_id=request.GET.get("open", ""))
     if _htmx(request) and request.GET.get("fragment") == "list":
         return render(request, "messaging/_conversation_list_items.html", context)
     return render(request, "messaging/inbox.html", context)

@@ -443,6 +443,12 @@
     else if (!box.checked && chosen.contains(option)) option.remove();
   });
 
+  // The newest messages in view when the page opens (unless the address points at one).
+  if (thread && !window.location.hash) {
+    var opening = scroller();
+    if (opening && opening !== document.scrollingElement) opening.scrollTop = opening.scrollHeight;
+  }
+
   // A message sent with the form (htmx) comes back in the response: count it as held.
   document.addEventListener("htmx:afterSwap", function () {
     if (!thread) return;
