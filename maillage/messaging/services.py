@@ -129,7 +129,7 @@ def conversation_direct(*, member: User, other: User) -> Conversation:
 
 
 def _check_group_name(name: str) -> str:
-    name = (name or "").strip()
+    name = without_nul(name or "").strip()
     if len(name) > GROUP_NAME_MAX:
         raise _error(
             _("A conversation name can be at most %(limit)s characters long.") % {"limit": GROUP_NAME_MAX},

@@ -894,3 +894,18 @@ def test_reading_an_unanswered_request_tells_the_sender_nothing(alice, bob, push
     commit(services.conversation_mark_read, member=bob, conversation=conversation)
     assert len(events_to(pushed, alice, "conversation.read")) == 1
     assert row(conversation, bob).last_read_message_id == message.pk
+
+
+def test_nul_characters_are_taken_out_of_group_names(alice, bob, camille):
+    # Bug found: group names kept NUL characters, which PostgreSQL refuses (a server error).
+    connect(alice, bob)
+    connect(alice, camille)
+    group = services.conversation_group_create(
+        creator=alice, others=[bob, camille], name="Pro\x00jet"
+    )
+    group.refresh_from_db()
+    assert group.name == "Projet"
+    services.conversation_rename(member=alice, conversation=group, name="\x00Nouveau\x00")
+    group.refresh_from_db()
+    assert group.name == "Nouveau"
+    assert "\x00" not in str(group.messages.order_by("-pk").first().event)
