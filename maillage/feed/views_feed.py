@@ -69,7 +69,9 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if page.is_first and not page.items:
         # A feed with nothing in it: people and hashtags to follow instead.
-        context["newest_members"] = member_directory_page(viewer=viewer, query="", limit=6).members
+        context["newest_members"] = member_directory_page(
+            viewer=viewer, query="", limit=6, with_actions=True
+        ).members
         context["hashtags_to_follow"] = list(
             Hashtag.objects.exclude(follows__member=viewer)
             .filter(post_count__gt=0)

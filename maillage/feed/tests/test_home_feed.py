@@ -315,3 +315,22 @@ def test_own_post_menu_has_no_hide():
     assert [i.post.pk for i in page.items] == [p.pk]
     with pytest.raises(Exception):  # noqa: B017 — the service refuses hiding one's own post
         services.post_hide(member=viewer, post=p)
+
+
+def test_empty_feed_suggestions_have_working_connect_and_follow_buttons(client):
+    from maillage.network.models import Follow, Invitation
+
+    viewer, someone = member(), member()
+    client.force_login(viewer)
+    html = client.get(reverse("home")).content.decode()
+    invite_url = reverse("network_invite", args=[someone.public_id])
+    follow_url = reverse("follow", args=[someone.public_id])
+    assert f'action="{invite_url}"' in html and f'action="{follow_url}"' in html
+    response = client.post(invite_url, {"next": reverse("home")})
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert Invitation.objects.filter(sender=viewer, recipient=someone).exists()
+    client.post(follow_url, {"next": reverse("home")})
+    assert Follow.objects.filter(follower=viewer, followed=someone).exists()
+    # Now pending and followed: the row says so instead of offering the same buttons again.
+    html = client.get(reverse("home")).content.decode()
+    assert f'action="{invite_url}"' not in html and f'action="{follow_url}"' not in html
