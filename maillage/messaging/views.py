@@ -594,7 +594,7 @@ def message_new(request: HttpRequest) -> HttpResponse:
     blocked = set(audience.relation(audience.BLOCKED).ids_for(request.user.pk))
     chosen = [c for c in chosen if c.pk not in blocked]
     query = source.get("q", "")
-    if request.method == "GET" and len(chosen) == 1 and not query:
+    if request.method == "GET" and len(chosen) == 1 and not query and not _htmx(request):
         existing = _existing_direct(request.user, chosen[0])
         if existing is not None:
             return redirect("conversation", existing.public_id)

@@ -603,3 +603,33 @@ def test_top_bar_badge_counts_unread_conversations(ann, bob, pair):
 def test_message_button_on_profile(ann, bob):
     html = client_for(ann).get(reverse("profile", args=[bob.profile.address])).content.decode()
     assert url("message_new") + f"?to={bob.public_id}" in html
+
+
+def test_picker_search_with_htmx_never_redirects(ann, bob, pair):
+    # The picker's search box sends the chosen people along; with one chosen and an empty box
+    # the answer is still the results fragment, not the conversation page.
+    response = client_for(ann).get(url("message_new") + f"?to={bob.public_id}&q=", **HTMX)
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+
+
+def test_load_older_without_javascript(ann, bob, pair):
+    for i in range(55):
+        Message.objects.create(
+            conversation=pair, sender=bob, body=f"n{i}", body_html=f"<p>n{i}</p>"
+        )
+    client = client_for(ann)
+    html = client.get(url("conversation", pair.public_id)).content.decode()
+    assert "<p>Hello Ann</p>" not in html and "<p>n54</p>" in html
+    oldest_shown = Message.objects.filter(conversation=pair).order_by("-pk")[49]
+    assert f"?before={oldest_shown.pk}" in html
+    html = client.get(
+        url("conversation", pair.public_id) + f"?before={oldest_shown.pk}"
+    ).content.decode()
+    assert "<p>Hello Ann</p>" in html and "<p>n54</p>" not in html
+
+
+def test_list_fragment_marks_the_open_conversation(ann, pair):
+    response = client_for(ann).get(
+        url("messaging") + f"?fragment=list&open={pair.public_id}", **HTMX
+    )
+    assert 'aria-current="page"' in response.content.decode()
