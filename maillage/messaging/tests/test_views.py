@@ -633,3 +633,17 @@ def test_list_fragment_marks_the_open_conversation(ann, pair):
         url("messaging") + f"?fragment=list&open={pair.public_id}", **HTMX
     )
     assert 'aria-current="page"' in response.content.decode()
+
+
+def test_send_a_file_without_text_and_see_it_in_the_conversation(ann, bob, pair):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("notes.txt", b"Agenda for Friday\n", content_type="text/plain")
+    response = client_for(ann).post(url("message_send", pair.public_id), {"body": "", "files": [upload]})
+    assert response.status_code == 302
+    message = pair.messages.get(sender=ann)
+    attachment = message.attachments.get()
+    html = client_for(bob).get(url("conversation", pair.public_id)).content.decode()
+    assert url("message_attachment", attachment.public_id) in html and "notes.txt" in html
+    inbox = client_for(bob).get(url("messaging")).content.decode()
+    assert "Sent an attachment" in inbox
