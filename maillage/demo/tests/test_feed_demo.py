@@ -189,3 +189,16 @@ def test_a_refresh_keeps_the_feed_as_it_is(demo):
     call_command("demo", verbosity=0)
     assert sorted(Post.objects.values_list("public_id", "reaction_count", "comment_count")) == before
     assert (Comment.objects.count(), HashtagFollow.objects.count()) == (comments, follows)
+
+
+def test_camilles_first_page_shows_many_different_people(demo):
+    """The first screen of the demo feed must not be one busy author over and over."""
+    from maillage.feed.feed import feed_page
+
+    camille = User.objects.get(email=CAMILLE)
+    for order in ("ranked", "recent"):
+        page = feed_page(camille, order=order)
+        authors = [item.post.author_id for item in page.items]
+        assert len(authors) == 10, order
+        assert len(set(authors)) >= 6, (order, Counter(authors))
+        assert max(Counter(authors).values()) <= 2, (order, Counter(authors))
