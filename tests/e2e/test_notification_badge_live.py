@@ -1,5 +1,6 @@
-"""Browser test: the top bar's notifications badge follows without a reload — a notification
-arriving raises it, reading them in another tab clears it — against the real ASGI server."""
+"""Browser tests for notifications: the top bar's badge follows without a reload — a
+notification arriving raises it, reading them in another tab clears it — against the real ASGI
+server; the e-mail settings and unsubscribe pages pass axe and work with the keyboard."""
 
 from __future__ import annotations
 
@@ -59,3 +60,41 @@ def test_badge_is_live(asgi_server, new_page, locale, width):  # noqa: F811
     in_thread(notifications_mark_read, member_id=me.pk)
     page.wait_for_function("() => !document.querySelector('[data-notifications-nav] .nav-badge')")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("locale, width", [("en-US", 1280), ("fr-FR", 375)])
+def test_settings_and_unsubscribe_pages_are_accessible_and_work_with_the_keyboard(
+    live_server, new_page, locale, width
+):
+    from maillage.notifications import email, preferences
+    from maillage.notifications.models import Delivery
+
+    from .conftest import run_axe
+
+    me = member()
+    page = new_page(locale=locale, width=width)
+    page.context.add_cookies([logged_in_context_cookie(me, live_server.url)])
+    page.goto(live_server.url + reverse("notification_settings"))
+    assert run_axe(page) == []
+    select = page.locator("select[name='post_reaction']")
+    select.focus()
+    select.select_option("weekly")
+    page.locator("form.notif-settings button[type=submit]").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert preferences.delivery_for(me.pk, Kind.POST_REACTION) == Delivery.WEEKLY
+    assert page.locator("select[name='post_reaction']").input_value() == "weekly"
+
+    anonymous = new_page(locale=locale, width=width)
+    anonymous.goto(
+        live_server.url
+        + reverse(
+            "notifications_unsubscribe", args=[email.unsubscribe_token(me, Kind.POST_REACTION)]
+        )
+    )
+    assert run_axe(anonymous) == []
+    with anonymous.expect_navigation():
+        anonymous.locator("main form button[type=submit]").click()
+    assert preferences.delivery_for(me.pk, Kind.POST_REACTION) == Delivery.IN_APP
+    assert run_axe(anonymous) == []
+    assert page.js_errors == [] and anonymous.js_errors == []
