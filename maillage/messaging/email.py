@@ -8,9 +8,9 @@ but only messages they have not read, in conversations they are still in and hav
 not deleted, not from someone on either side of a block, and never a message an earlier e-mail
 already covered (`Participant.emailed_up_to_message_id`, claimed before sending).
 
-With a queue that can defer (database or Redis), one task per recipient is enqueued to run after
-the delay; the worker's minute tick (`unread_messages_sweep`) also catches anything a lost task
-or an in-process queue left behind.
+With a queue that can defer (database or Redis), a task is enqueued per recipient to run after
+the delay (at most one waiting per member); the worker's minute tick (`unread_messages_sweep`)
+catches what arrived meanwhile, a lost task, or an in-process queue left behind.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import html
 import logging
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.urls import NoReverseMatch, reverse
@@ -67,7 +68,8 @@ def unread_email_schedule(message: Message) -> None:
     def schedule() -> None:
         if not getattr(default_task_backend, "supports_defer", False):
             return  # an in-process queue: the worker's tick sends it once the delay has passed
-        run_after = timezone.now() + message_email_delay()
+        delay = message_email_delay()
+        run_after = timezone.now() + delay
         recipients = (
             Participant.objects.filter(
                 conversation_id=conversation_id, left_at__isnull=True, muted=False
@@ -78,6 +80,12 @@ def unread_email_schedule(message: Message) -> None:
         )
         for member_id in recipients:
             if not _wants_mail(member_id):
+                continue
+            # One pending task per member at a time: the messages that arrive meanwhile are
+            # covered by it or, if younger than the delay when it runs, by the next tick.
+            if not cache.add(
+                f"messaging:unread-mail:{member_id}", 1, timeout=int(delay.total_seconds()) or 1
+            ):
                 continue
             try:
                 unread_messages_email_task.using(run_after=run_after).enqueue(member_id)

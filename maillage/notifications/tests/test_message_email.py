@@ -161,3 +161,8 @@ def test_a_message_schedules_one_delayed_task_per_recipient_who_wants_it(
     results = [r for r in backend.results if r.task.func.__name__ == "unread_messages_email_task"]
     assert [r.args for r in results] == [[bob.pk]]  # not the sender, not Carol (in app only)
     assert results[0].task.run_after >= before + timedelta(seconds=600)
+    # More messages while Bob's task waits: no second task (it, or the next tick, covers them).
+    with django_capture_on_commit_callbacks(execute=True):
+        send(alice, group, "Are you there?")
+    results = [r for r in backend.results if r.task.func.__name__ == "unread_messages_email_task"]
+    assert len(results) == 1
