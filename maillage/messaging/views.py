@@ -84,7 +84,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def nav_badge(request: HttpRequest) -> HttpResponse:
     """The top bar's messaging entry, for messaging.js to refresh the unread badge."""
-    return render(request, "messaging/_nav.html")
+    return render(
+        request, "messaging/_nav.html", {"nav_current": request.GET.get("current") == "1"}
+    )
 
 
 # --- The open conversation ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ participant, blocked, left), with and without htmx, and their query counts pinne
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -639,7 +640,9 @@ def test_send_a_file_without_text_and_see_it_in_the_conversation(ann, bob, pair)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("notes.txt", b"Agenda for Friday\n", content_type="text/plain")
-    response = client_for(ann).post(url("message_send", pair.public_id), {"body": "", "files": [upload]})
+    response = client_for(ann).post(
+        url("message_send", pair.public_id), {"body": "", "files": [upload]}
+    )
     assert response.status_code == 302
     message = pair.messages.get(sender=ann)
     attachment = message.attachments.get()
@@ -647,3 +650,16 @@ def test_send_a_file_without_text_and_see_it_in_the_conversation(ann, bob, pair)
     assert url("message_attachment", attachment.public_id) in html and "notes.txt" in html
     inbox = client_for(bob).get(url("messaging")).content.decode()
     assert "Sent an attachment" in inbox
+
+
+def test_the_messaging_entry_is_current_only_on_messaging_pages(ann):
+    client = client_for(ann)
+    nav = re.compile(
+        r'<li data-messaging-nav><a class="nav-link" href="/messaging/"( aria-current="page")?'
+    )
+    assert nav.search(client.get(url("messaging")).content.decode()).group(1)
+    assert not nav.search(client.get(reverse("search") + "?q=x").content.decode()).group(1)
+    # The badge's refresh keeps the entry current on a messaging page.
+    fragment = client.get(url("messaging_badge") + "?current=1", **HTMX).content.decode()
+    assert nav.search(fragment).group(1)
+    assert not nav.search(client.get(url("messaging_badge"), **HTMX).content.decode()).group(1)
