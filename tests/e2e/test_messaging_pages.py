@@ -2,9 +2,9 @@
 
 The live test runs against a real ASGI server (uvicorn, one process: both members' sockets and
 their HTTP requests meet in its channel layer) on the test database: two members in two browser
-contexts, one writes, the other sees it without reloading — the message, the typing line, an
-edit, a deletion, the conversation list and the top-bar badge. Then a send with JavaScript
-turned off. The page test walks every messaging page at 1280 and 375 px in English and French
+contexts, one writes, the other sees it without reloading — the message, the typing line, "Seen",
+an edit, a deletion, the conversation list and the top-bar badge. Then a send with JavaScript
+turned off, and a third member's message request, accepted and answered. The page test walks every messaging page at 1280 and 375 px in English and French
 (axe, unnamed controls, sideways scrolling, script errors) and keeps screenshots in
 MAILLAGE_MESSAGING_SHOTS when it is set.
 """
@@ -153,6 +153,27 @@ def test_two_members_chat_live(server, new_page, browser):
         context.close()
     # …and Ann's open inbox hears of it all the same.
     expect(item).to_contain_text("Sent without JavaScript", timeout=10_000)
+
+    # A stranger writes to Ann from the new-message page: a request; Ann's badge counts it, she
+    # accepts it from her Requests and replies, and the stranger's open page shows the answer.
+    sam = person("Sam", "Stranger", headline="Recruiter")
+    s = open_as(new_page, sam, base, reverse("message_new") + f"?to={ann.public_id}")
+    s.locator("textarea[name=body]").fill("Hello Ann, may I tell you about a role?")
+    s.get_by_role("button", name="Send").click()
+    s.wait_for_url(re.compile(r"/messaging/[0-9a-f-]{36}/$"))
+    s.wait_for_function("() => window.__socketOpen === true")
+    expect(s.locator("[data-message-list]")).to_contain_text("may I tell you about a role?")
+    expect(badge).to_have_text("2", timeout=10_000)
+    a.get_by_role("link", name="Requests").click()
+    a.locator("[data-conversation-item]", has_text="Sam Stranger").click()
+    expect(a.locator("[data-message-list]")).to_contain_text("may I tell you about a role?")
+    expect(a.locator("textarea[data-composer]")).to_have_count(0)
+    a.get_by_role("button", name="Accept").click()
+    a.wait_for_function("() => window.__socketOpen === true")
+    a.locator("textarea[data-composer]").fill("Sure, tell me more.")
+    a.locator("textarea[data-composer]").press("Enter")
+    expect(s.locator("[data-message-list]")).to_contain_text("Sure, tell me more.", timeout=10_000)
+    assert a.js_errors == [] and s.js_errors == [], (a.js_errors, s.js_errors)
 
 
 def problems_on(page, where: str, *, phone: bool) -> list[str]:
