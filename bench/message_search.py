@@ -156,6 +156,12 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--wait-load",
+        type=float,
+        default=None,
+        help="measure only once the 1-minute load average is under this (wait up to 10 min)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("MAILLAGE_DATA_DIR", tempfile.mkdtemp(prefix="maillage-bench-"))
@@ -236,18 +242,20 @@ def main() -> int:
         findable[kind] = statistics.mean(
             searchable_messages(me, query_terms(q)).count() for q in sample
         )
+    load = data.wait_for_quiet(args.wait_load)
     results = [run(kind, how) for how in ("function", "page") for kind in KINDS]
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM messaging_message")
         total = cursor.fetchone()[0]
     mine_total = Message.objects.filter(conversation__participants__member=me).count()
-    load = os.getloadavg()
+    load_after = os.getloadavg()
     print(
         f"{connection.vendor}: {total} messages in {args.conversations} conversations "
         f"(written in {built_s:.0f} s); the searcher is in {args.mine} of them "
         f"({mine_total} messages); {args.requests} searches per row, warm; "
-        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+        f"load average (1/5/15 min) {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} when measuring "
+        f"started, {load_after[0]:.1f} / {load_after[1]:.1f} / {load_after[2]:.1f} when it ended"
     )
     print(
         "| query | measured | median ms | p95 ms | p99 ms | queries "

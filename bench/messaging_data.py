@@ -198,3 +198,17 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[
         max(0, min(len(sorted_values) - 1, round(len(sorted_values) * fraction) - 1))
     ]
+
+
+def wait_for_quiet(threshold: float | None, *, longest_s: float = 600) -> tuple[float, ...]:
+    """With a threshold, wait (at most `longest_s`) until the 1-minute load average is under it
+    — the data is built on a busy machine, measured on a quieter one. Returns the load averages
+    when measuring starts."""
+    import os
+    import time
+
+    if threshold is not None:
+        deadline = time.monotonic() + longest_s
+        while os.getloadavg()[0] >= threshold and time.monotonic() < deadline:
+            time.sleep(10)
+    return os.getloadavg()
