@@ -565,15 +565,24 @@ def test_new_message_refusals_store_nothing(ann, bob):
 
 
 def test_new_message_search_lists_people(ann, bob):
-    connect(ann, bob)
     from maillage.search import services as search_services
 
-    if hasattr(search_services, "reindex_member"):
-        search_services.reindex_member(bob.pk)
-    response = client_for(ann).post(url("message_new"), {"q": "Bob", "action": "search"})
-    assert response.status_code == 200
-    response = client_for(ann).get(url("message_new") + "?q=Bob", **HTMX)
-    assert response.status_code == 200 and "<html" not in response.content.decode()
+    connect(ann, bob)
+    search_services.member_index(member_id=bob.pk)
+    client = client_for(ann)
+    # Without JavaScript: the Search button posts the form back with the people found.
+    response = client.post(url("message_new"), {"q": "Bob", "action": "search", "body": "kept"})
+    html = response.content.decode()
+    assert response.status_code == 200 and f'value="{bob.public_id}"' in html and "kept" in html
+    assert not Conversation.objects.exists()
+    # With htmx: only the results, and nobody already chosen.
+    response = client.get(url("message_new") + "?q=Bob", **HTMX)
+    assert (
+        "<html" not in response.content.decode()
+        and f'value="{bob.public_id}"' in response.content.decode()
+    )
+    response = client.get(url("message_new") + f"?q=Bob&to={bob.public_id}", **HTMX)
+    assert f'value="{bob.public_id}"' not in response.content.decode()
 
 
 # --- Settings and the top bar -------------------------------------------------------------------
