@@ -293,12 +293,15 @@ def score_candidates(viewer: User, net: Network, candidates: list[Candidate]) ->
     comments = _counts(
         Comment.objects.filter(post_id__in=content_ids, created_at__lte=as_of), "post_id"
     )
-    reposts = _counts(
-        Post.objects.filter(
-            repost_of_id__in=content_ids, status=PostStatus.PUBLISHED, published_at__lte=as_of
-        ),
-        "repost_of_id",
-    )
+    # Filtered by repost_of alone, the rest in Python: with status and published_at in the
+    # WHERE, SQLite picks the (status, published_at) index and walks every published post
+    # (0.5 s with 20,000 of them); reposts of a page's candidates are few rows.
+    reposts: dict[int, int] = defaultdict(int)
+    for original_id, status, published_at in Post.objects.filter(
+        repost_of_id__in=content_ids
+    ).values_list("repost_of_id", "status", "published_at"):
+        if status == PostStatus.PUBLISHED and published_at is not None and published_at <= as_of:
+            reposts[original_id] += 1
     tagged: dict[int, list[str]] = defaultdict(list)
     if net.hashtags:
         for post_id, hashtag_id in (
