@@ -69,6 +69,20 @@ PAGES = [
     ("notifications", "/notifications/", True),
     ("contacts", "/network/contacts/", True),
     ("relationship", "/in/{other}/relationship/", True),
+    # The feed, as Camille sees it. "{post}" is a post by someone else with comments (images
+    # when there are some), "{own_post}" one of Camille's with reactions, "{hashtag}" the
+    # busiest hashtag (see feed_placeholders()).
+    ("post", "/posts/{post}/", True),
+    ("post-public", "/posts/{public_post}/", False),
+    ("hashtag", "/hashtag/{hashtag}/", True),
+    ("composer", "/posts/new/", True),
+    ("composer-poll", "/posts/new/?with=poll", True),
+    ("drafts", "/posts/drafts/", True),
+    ("analytics", "/posts/{own_post}/analytics/", True),
+    ("activity", "/activity/", True),
+    ("saved", "/saved/", True),
+    ("reactions", "/posts/{own_post}/reactions/", True),
+    ("why", "/posts/{post}/why/", True),
 ]
 
 # Used when the address cannot be looked up (a server started elsewhere, with --base-url).
@@ -79,6 +93,41 @@ p = (Profile.objects.filter(public_page=True, address__isnull=False, positions__
      .exclude(member__email__in=%r).exclude(about="").order_by("pk").first())
 print(p.address if p else "")
 """
+
+
+FEED_CODE = """
+import json
+from django.db.models import Count
+from maillage.accounts.models import User
+from maillage.feed.models import Hashtag, Post
+me = User.objects.filter(email=%r).first()
+published = Post.objects.filter(status="published", kind="post", repost_of__isnull=True)
+others = published.exclude(author=me).filter(comment_count__gt=1, audience__in=["public", "members"])
+post = (others.annotate(n=Count("images")).filter(n__gt=0).order_by("-comment_count").first()
+        or others.order_by("-comment_count").first())
+public = published.filter(audience="public", comment_count__gt=0).order_by("-reaction_count").first()
+own = published.filter(author=me).order_by("-reaction_count").first()
+tag = Hashtag.objects.order_by("-post_count").first()
+print(json.dumps({"post": str(post.public_id) if post else "",
+                  "public_post": str(public.public_id) if public else "",
+                  "own_post": str(own.public_id) if own else "",
+                  "hashtag": tag.key if tag else ""}))
+"""
+
+
+def feed_placeholders(env: dict[str, str] | None, own_email: str) -> dict[str, str]:
+    """Posts and a hashtag of the demo network for the feed shots (empty when unknown)."""
+    import json
+
+    if env is not None:
+        result = manage("shell", "-c", FEED_CODE % (own_email,), env=env)
+        lines = result.stdout.strip().splitlines() if result.returncode == 0 else []
+        if lines:
+            try:
+                return json.loads(lines[-1])
+            except ValueError:
+                pass
+    return {}
 
 
 def log(message: str) -> None:
@@ -247,10 +296,19 @@ def take_all(
     out: Path,
     only: set[str],
     other_address: str = FALLBACK_OTHER_ADDRESS,
+    placeholders: dict[str, str] | None = None,
 ) -> int:
     from playwright.sync_api import sync_playwright
 
-    pages = [(n, p.replace("{other}", other_address), member) for n, p, member in PAGES]
+    values = {"other": other_address, **(placeholders or {})}
+    pages = []
+    for name, path, member in PAGES:
+        for key, value in values.items():
+            path = path.replace("{" + key + "}", value)
+        if "{" in path or "//" in path:  # a page whose example could not be found
+            log(f"skipping {name}: no example for {path}")
+            continue
+        pages.append((name, path, member))
     visitor_pages = [(n, p) for n, p, member in pages if not member and (not only or n in only)]
     member_pages = [(n, p) for n, p, member in pages if member and (not only or n in only)]
     count = 0
@@ -323,7 +381,8 @@ def main() -> None:
         env = {**os.environ, "MAILLAGE_DATA_DIR": str(data_dir)}
         env.pop("MAILLAGE_ENV", None)
         other = options.other or other_member_address(env, credentials[0])
-        count = take_all(base_url, credentials, out, only, other)
+        feed = feed_placeholders(env, credentials[0])
+        count = take_all(base_url, credentials, out, only, other, feed)
         log(f"{count} screenshots in {out}")
     finally:
         if proc is not None:
