@@ -91,13 +91,15 @@ class InboxRow:
         return ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
 
 
-def inbox(member, *, which: str = "all", limit: int = INBOX_PAGE) -> list[InboxRow]:
+def inbox(member, *, which: str = "all", limit: int = INBOX_PAGE, before=None) -> list[InboxRow]:
     """The member's conversations, newest activity first, in a fixed number of queries.
 
     `all`: accepted conversations that are not archived; `unread`: those with something
     unread; `requests`: message requests waiting for the member's answer; `archived`.
     One-to-one conversations across a block are left out (they are gone for both), so are
     conversations without any message yet (a one-to-one conversation opened but never used).
+    Up to `limit + 1` rows: the extra one says there is a next page (`before` its predecessor's
+    last activity).
     """
     from maillage.core import audience
 
@@ -120,6 +122,8 @@ def inbox(member, *, which: str = "all", limit: int = INBOX_PAGE) -> list[InboxR
                 & ~Q(conversation__last_message__sender_id=member.pk)
             )
         )
+    if before is not None:  # the next page: conversations quiet since before that moment
+        rows = rows.filter(conversation__last_message_at__lt=before)
     blocked = set(audience.relation(audience.BLOCKED).ids_for(member.pk))
     rows = list(rows.order_by("-conversation__last_message_at", "-pk")[: limit + 10])
     conversation_ids = [r.conversation_id for r in rows]
@@ -140,7 +144,7 @@ def inbox(member, *, which: str = "all", limit: int = INBOX_PAGE) -> list[InboxR
         if item.last_message is not None and item.last_message.sender_id in blocked:
             item.last_message = None  # a blocked member's words are not shown
         result.append(item)
-    return result[:limit]
+    return result[: limit + 1]  # one more than asked: the caller knows there is a next page
 
 
 def thread(

@@ -52,10 +52,22 @@ def _filter_of(request: HttpRequest) -> str:
     return which if which in selectors.INBOX_FILTERS else "all"
 
 
-def _inbox_context(request: HttpRequest, which: str, *, open_id=None) -> dict:
-    rows = selectors.inbox(request.user, which=which)
+def _before_of(request: HttpRequest):
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        return parse_datetime(request.GET.get("before", "")[:40])
+    except ValueError:
+        return None
+
+
+def _inbox_context(request: HttpRequest, which: str, *, open_id=None, before=None) -> dict:
+    rows = selectors.inbox(request.user, which=which, before=before, limit=selectors.INBOX_PAGE)
+    more = len(rows) > selectors.INBOX_PAGE
+    rows = rows[: selectors.INBOX_PAGE]
     return {
         "rows": rows,
+        "more_before": rows[-1].conversation.last_message_at.isoformat() if more else "",
         "filter": which,
         "open_id": str(open_id) if open_id else "",
         "filters": [
@@ -74,7 +86,9 @@ def _inbox_context(request: HttpRequest, which: str, *, open_id=None) -> dict:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     which = _filter_of(request)
-    context = _inbox_context(request, which, open_id=request.GET.get("open", ""))
+    context = _inbox_context(
+        request, which, open_id=request.GET.get("open", ""), before=_before_of(request)
+    )
     if _htmx(request) and request.GET.get("fragment") == "list":
         return render(request, "messaging/_conversation_list_items.html", context)
     return render(request, "messaging/inbox.html", context)

@@ -91,6 +91,22 @@ def test_inbox_filters_unread_requests_archived(ann, bob, pair):
     assert "Bob Baker" in client.get(url("messaging") + "?filter=unread").content.decode()
 
 
+def test_inbox_pages_to_older_conversations(ann, monkeypatch):
+    from maillage.messaging import selectors
+
+    monkeypatch.setattr(selectors, "INBOX_PAGE", 3)
+    _make_conversations(ann, 5)
+    client = client_for(ann)
+    html = client.get(url("messaging")).content.decode()
+    assert html.count("data-conversation-item=") == 3
+    assert "P4 Person" in html and "P2 Person" in html and "P1 Person" not in html
+    link = re.search(r'href="(/messaging/\?before=[^"]+)"', html).group(1).replace("&amp;", "&")
+    html = client.get(link).content.decode()
+    assert html.count("data-conversation-item=") == 2
+    assert "P1 Person" in html and "P0 Person" in html and "P2 Person" not in html
+    assert "Older conversations" not in html
+
+
 def test_inbox_list_fragment_for_htmx(ann, pair):
     response = client_for(ann).get(url("messaging") + "?fragment=list", **HTMX)
     assert response.status_code == 200
