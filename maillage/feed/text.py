@@ -9,11 +9,13 @@ punctuation (so `https://example.org/#part` is not one). Both are turned into ma
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import uuid
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from maillage.accounts.models import fold_for_search
@@ -94,6 +96,15 @@ def render_post_text(text: str, *, mentioned: dict[uuid.UUID, MentionTarget]) ->
     return render_markdown(prepared)
 
 
+_BLOCK_END_RE = re.compile(r"<(?:br\s*/?|/p|/li|/h[1-6]|/blockquote|/pre)>", re.IGNORECASE)
+
+
 def plain_text(text: str) -> str:
-    """The text with mention tokens reduced to the names written (for previews and e-mail)."""
-    return MENTION_RE.sub(lambda m: "@" + m.group(1), text or "")
+    """The text as a reader sees it, for previews, meta descriptions and e-mail: mention tokens
+    reduced to the names written and markdown marks (``**``, ``_``, list bullets, link targets)
+    gone. Not HTML: the result is escaped wherever it is shown, like any text."""
+    with_names = MENTION_RE.sub(lambda m: "@" + m.group(1), text or "")
+    if not with_names.strip():
+        return ""
+    html = _BLOCK_END_RE.sub("\n", str(render_markdown(with_names)))
+    return html_lib.unescape(strip_tags(html)).strip()
