@@ -211,7 +211,10 @@ def _conversation_page(
             "title": title,
             "pending_for_me": pending_for_me,
             "is_group": conversation.kind == ConversationKind.GROUP,
-            "seen_id": _seen_message_id(request, me, rows, found),
+            # Nobody's receipt crosses a block.
+            "seen_id": _seen_message_id(
+                request, me, [r for r in rows if r.member_id not in blocked], found
+            ),
             "form": form or MessageForm(),
             "rename_form": rename_form or RenameForm(initial={"name": conversation.name}),
             "edit_minutes": int(services.EDIT_WINDOW.total_seconds() // 60),

@@ -688,3 +688,20 @@ def test_the_messaging_entry_is_current_only_on_messaging_pages(ann):
     fragment = client.get(url("messaging_badge") + "?current=1", **HTMX).content.decode()
     assert nav.search(fragment).group(1)
     assert not nav.search(client.get(url("messaging_badge"), **HTMX).content.decode()).group(1)
+
+
+def test_no_seen_from_someone_blocked_in_a_group(ann, bob):
+    carl = member(member__language="en")
+    connect(ann, bob)
+    connect(ann, carl)
+    group = services.conversation_group_create(creator=ann, others=[bob, carl])
+    services.message_send(sender=ann, conversation=group, body="Agenda attached")
+    services.conversation_mark_read(member=bob, conversation=group)
+    assert (
+        "data-seen>" in client_for(ann).get(url("conversation", group.public_id)).content.decode()
+    )
+    block(ann, bob)
+    assert (
+        "data-seen>"
+        not in client_for(ann).get(url("conversation", group.public_id)).content.decode()
+    )
