@@ -705,3 +705,17 @@ def test_no_seen_from_someone_blocked_in_a_group(ann, bob):
         "data-seen>"
         not in client_for(ann).get(url("conversation", group.public_id)).content.decode()
     )
+
+
+def test_small_actions_with_htmx_answer_where_to_go(ann, bob):
+    stranger = member(member__language="en")
+    conversation = services.message_send_to(sender=stranger, recipient=ann, body="Hi").conversation
+    client = client_for(ann)
+    response = client.post(url("conversation_mute", conversation.public_id), {"on": "1"}, **HTMX)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == url("conversation", conversation.public_id)
+    response = client.post(url("request_decline", conversation.public_id), **HTMX)
+    assert response.status_code == 204 and response["HX-Redirect"] == url("messaging")
+    response = client.post(url("conversation_leave", conversation.public_id), **HTMX)
+    assert response.status_code == 400  # a one-to-one conversation is archived, not left
+    assert Participant.objects.get(conversation=conversation, member=ann).left_at is None
