@@ -86,7 +86,9 @@ def running_maillage(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/healthz")
+        # First start: migrations, then the demo network with its feed and conversations; on a
+        # busy two-core machine (CI runs two suites side by side) that takes a while.
+        wait_for(base + "/healthz", timeout=240)
         yield process, base, tmp_path
     finally:
         if process.poll() is None:
