@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, OuterRef, Q
 
-from .models import MessagingSettings, Participant, RequestState
+from .models import Message, MessagingSettings, Participant, RequestState
 
 UNREAD_TTL = 60
 
@@ -25,6 +25,19 @@ def _unread_key(member_id: int) -> str:
     return f"messaging:unread:{member_id}"
 
 
+def _has_unread(member_id: int):
+    """Whether a participant row (the member's) has a message after what they read, from
+    someone else who is on neither side of a block with them: a blocked member's words in a
+    shared group never make it unread (they are not shown, their activity is not told)."""
+    from maillage.core import audience
+
+    newer = Message.objects.filter(
+        conversation_id=OuterRef("conversation_id"), pk__gt=OuterRef("last_read_message_id")
+    ).exclude(sender_id=member_id)
+    newer = newer.exclude(sender_id__in=audience.relation(audience.BLOCKED).ids_for(member_id))
+    return Exists(newer)
+
+
 def unread_conversations_count(member_id: int) -> int:
     """Conversations with something unread (or marked unread), for the top bar's badge."""
     key = _unread_key(member_id)
@@ -33,11 +46,7 @@ def unread_conversations_count(member_id: int) -> int:
         count = (
             Participant.objects.filter(member_id=member_id, left_at__isnull=True, archived=False)
             .exclude(request_state=RequestState.DECLINED)
-            .filter(
-                Q(marked_unread=True)
-                | Q(conversation__last_message_id__gt=F("last_read_message_id"))
-            )
-            .exclude(conversation__last_message__sender_id=member_id, marked_unread=False)
+            .filter(Q(marked_unread=True) | Q(_has_unread(member_id)))
             .count()
         )
         cache.set(key, count, UNREAD_TTL)
@@ -109,19 +118,14 @@ def inbox(member, *, which: str = "all", limit: int = INBOX_PAGE, before=None) -
         .exclude(request_state=RequestState.DECLINED)
         .filter(conversation__last_message__isnull=False)
         .select_related("conversation", "conversation__last_message")
+        .annotate(has_unread=_has_unread(member.pk))
     )
     if which == "requests":
         rows = rows.filter(request_state=RequestState.PENDING)
     else:
         rows = rows.filter(request_state=RequestState.ACCEPTED, archived=(which == "archived"))
     if which == "unread":
-        rows = rows.filter(
-            Q(marked_unread=True)
-            | (
-                Q(conversation__last_message_id__gt=F("last_read_message_id"))
-                & ~Q(conversation__last_message__sender_id=member.pk)
-            )
-        )
+        rows = rows.filter(Q(marked_unread=True) | Q(has_unread=True))
     if before is not None:  # the next page: conversations quiet since before that moment
         rows = rows.filter(conversation__last_message_at__lt=before)
     blocked = set(audience.relation(audience.BLOCKED).ids_for(member.pk))
@@ -141,6 +145,7 @@ def inbox(member, *, which: str = "all", limit: int = INBOX_PAGE, before=None) -
         if row.conversation.kind == "direct" and any(p.pk in blocked for p in people):
             continue
         item = InboxRow(row, [p for p in people if p.pk not in blocked], member.pk)
+        item.unread = row.marked_unread or row.has_unread
         if item.last_message is not None and item.last_message.sender_id in blocked:
             item.last_message = None  # a blocked member's words are not shown
         result.append(item)

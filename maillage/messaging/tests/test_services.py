@@ -909,3 +909,26 @@ def test_nul_characters_are_taken_out_of_group_names(alice, bob, camille):
     group.refresh_from_db()
     assert group.name == "Nouveau"
     assert "\x00" not in str(group.messages.order_by("-pk").first().event)
+
+
+def test_a_blocked_members_words_in_a_group_never_make_it_unread(alice, bob, camille, group):
+    # Bug found: in a group formed before Bob blocked Camille, her new message was hidden from
+    # Bob but still lit his unread badge and the conversation's unread dot (telling him she wrote).
+    services.conversation_mark_read(member=bob, conversation=group)
+    block(bob, camille)
+    services.message_send(sender=camille, conversation=group, body="Je suis là")
+    selectors.forget_unread_count(bob.pk)
+    assert selectors.unread_conversations_count(bob.pk) == 0
+    [item] = selectors.inbox(bob)
+    assert item.unread is False and item.last_message is None
+    assert selectors.inbox(bob, which="unread") == []
+    # Someone else's message still counts, and so does one hidden behind hers.
+    services.message_send(sender=alice, conversation=group, body="Moi aussi")
+    services.message_send(sender=camille, conversation=group, body="Encore moi")
+    selectors.forget_unread_count(bob.pk)
+    assert selectors.unread_conversations_count(bob.pk) == 1
+    [item] = selectors.inbox(bob, which="unread")
+    assert item.unread is True
+    # For Alice, who blocked nobody, Camille's words are unread as ever.
+    selectors.forget_unread_count(alice.pk)
+    assert selectors.unread_conversations_count(alice.pk) == 1
