@@ -170,7 +170,9 @@ def _results(
         gone = left.get(conversation.pk, True)
         url = None
         if not gone:
-            url = reverse("conversation", args=[conversation.public_id]) + f"#m{message.pk}"
+            # The page of messages ending with this one, scrolled to it (older and newer
+            # ones are a click away, and arrive live with JavaScript).
+            url = reverse("conversation", args=[conversation.public_id]) + f"?before={message.pk + 1}#m{message.pk}"
         results.append(
             SearchResult(
                 message=message,

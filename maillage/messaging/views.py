@@ -204,6 +204,8 @@ def _conversation_page(
             "messages_list": found,
             "has_older": has_older,
             "older_than": found[0].pk if found else None,
+            # Opened at an older message (a search result): the newest are a link away.
+            "viewing_older": before is not None,
             "last_id": max((m.pk for m in found), default=0),
             "rows": context["rows"],
             "participants": rows,

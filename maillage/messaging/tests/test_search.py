@@ -230,7 +230,7 @@ def test_results_name_the_conversation_and_sender_and_link_to_the_message(
     client.force_login(alice)
     html = client.get(url(q="reunion")).content.decode()
     assert html.index(f"#m{two.pk}") < html.index(f"#m{one.pk}")  # newest first
-    assert reverse("conversation", args=[direct.public_id]) + f"#m{one.pk}" in html
+    assert reverse("conversation", args=[direct.public_id]) + f"?before={one.pk + 1}#m{one.pk}" in html
     assert "Projet Lyon" in html  # the group's name
     assert "Bob Durand" in html  # the one-to-one's other person, and the sender
     assert "<mark>Réunion</mark>" in html and "<mark>réunion</mark>" in html
