@@ -14,6 +14,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -673,17 +674,19 @@ def _start(request: HttpRequest, chosen: list[User], data: dict) -> Conversation
             )
             return message.conversation
         return services.conversation_direct(member=request.user, other=other)
-    conversation = services.conversation_group_create(
-        creator=request.user, others=chosen, name=data.get("name") or ""
-    )
-    if body.strip() or files:
-        services.message_send(
-            sender=request.user,
-            conversation=conversation,
-            body=body,
-            client_id=data.get("client_id"),
-            attachments=files,
+    # One transaction: a first message that is refused (too long, too fast…) leaves no empty group.
+    with transaction.atomic():
+        conversation = services.conversation_group_create(
+            creator=request.user, others=chosen, name=data.get("name") or ""
         )
+        if body.strip() or files:
+            services.message_send(
+                sender=request.user,
+                conversation=conversation,
+                body=body,
+                client_id=data.get("client_id"),
+                attachments=files,
+            )
     return conversation
 
 

@@ -719,3 +719,17 @@ def test_small_actions_with_htmx_answer_where_to_go(ann, bob):
     response = client.post(url("conversation_leave", conversation.public_id), **HTMX)
     assert response.status_code == 400  # a one-to-one conversation is archived, not left
     assert Participant.objects.get(conversation=conversation, member=ann).left_at is None
+
+
+def test_a_new_group_whose_first_message_is_refused_is_not_created(ann, bob, settings):
+    settings.MAILLAGE_MESSAGES_PER_MINUTE = 0  # every message is "too fast"
+    carl = member(member__language="en")
+    connect(ann, bob)
+    connect(ann, carl)
+    response = client_for(ann).post(
+        url("message_new"),
+        {"to": [str(bob.public_id), str(carl.public_id)], "name": "Plan", "body": "Kick-off"},
+    )
+    assert response.status_code == 400
+    assert not Conversation.objects.filter(name="Plan").exists()
+    assert not Participant.objects.filter(member=bob).exists()
