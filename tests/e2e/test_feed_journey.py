@@ -62,6 +62,11 @@ def asgi_server(transactional_db):
 
     from config.asgi import application
 
+    # The server's threads close their database connection after each request (as with
+    # CONN_MAX_AGE=0), so none is left open when the test database is dropped (PostgreSQL).
+    database = connections["default"].settings_dict
+    kept_age = database.get("CONN_MAX_AGE", 0)
+    database["CONN_MAX_AGE"] = 0
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -78,6 +83,7 @@ def asgi_server(transactional_db):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    database["CONN_MAX_AGE"] = kept_age
 
 
 def image_file(tmp_path, name: str, color) -> str:
