@@ -21,13 +21,14 @@ def notification_create(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> Notification | None:
-    """Tell `recipient_id` something happened. Nothing is created for oneself or across a block;
-    the live badge is pushed after commit."""
+    """Tell `recipient_id` something happened. Nothing is created for oneself, across a block,
+    or about something the recipient may not see (the kind's own rule, the one applied again
+    when the notification is shown or mailed); the live badge is pushed after commit."""
     if actor_id is not None and (
         actor_id == recipient_id or audience.is_blocked(recipient_id, actor_id)
     ):
         return None
-    notification = Notification.objects.create(
+    notification = Notification(
         recipient_id=recipient_id,
         kind=kind,
         actor_id=actor_id,
@@ -35,9 +36,19 @@ def notification_create(
         target_id=target.pk if target is not None else None,
         data=data or {},
     )
+    if target is not None and not _may_see(notification, target):
+        return None
+    notification.save()
     forget_unread_count(recipient_id)
     _after_commit(recipient_id, str(kind), notification.pk)
     return notification
+
+
+def _may_see(notification: Notification, target: models.Model) -> bool:
+    from .kinds import RULES
+
+    rule = RULES.get(str(notification.kind))
+    return rule is None or rule.visible(notification, target)
 
 
 def notifications_mark_read(*, member_id: int, ids: list[int] | None = None) -> int:
