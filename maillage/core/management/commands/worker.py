@@ -25,11 +25,12 @@ TICK_SECONDS = 60
 
 def periodic_tasks():
     """The tasks to enqueue every tick (imported late: apps are ready by then)."""
+    from maillage.core.tasks import database_optimize
     from maillage.feed.tasks_composer import posts_publish_due_task
     from maillage.network.reminders import reminders_fire_task
     from maillage.notifications.tasks import notifications_mail_tick
 
-    return [reminders_fire_task, posts_publish_due_task, notifications_mail_tick]
+    return [reminders_fire_task, posts_publish_due_task, notifications_mail_tick, database_optimize]
 
 
 def enqueue_periodic() -> None:
