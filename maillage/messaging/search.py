@@ -66,10 +66,14 @@ def _matching_ids(terms: list[str]) -> RawSQL:
         )
     if connection.vendor == "postgresql":
         expression = " & ".join(f"'{t}':*" for t in terms)
+        # "OFFSET 0" keeps the match a subquery the planner runs first, on the GIN index:
+        # pulled up into the outer query, PostgreSQL walked the member's messages newest first
+        # instead and tested each (a rare word: 150-230 ms on 100,000 messages, 34-46 ms so).
         return RawSQL(
-            "SELECT id FROM messaging_message WHERE kind = 'text' AND deleted_at IS NULL "
+            "SELECT id FROM (SELECT id FROM messaging_message WHERE kind = 'text' "
+            "AND deleted_at IS NULL "
             "AND to_tsvector('simple'::regconfig, messaging_fold(body)) "
-            "@@ to_tsquery('simple'::regconfig, messaging_fold(%s))",
+            "@@ to_tsquery('simple'::regconfig, messaging_fold(%s)) OFFSET 0) AS matched",
             [expression],
         )
     raise RuntimeError(f"Message search does not support {connection.vendor!r}")
