@@ -7,6 +7,7 @@ Everything goes through the real ASGI application (`config.asgi.application`).
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from maillage.core.consumers import CLOSE_UNAUTHENTICATED
 from maillage.messaging import consumers, services
@@ -494,9 +495,11 @@ def test_blocking_removes_the_direct_conversation_from_both_at_once(
             await bob_ws.send_json_to(
                 {"type": "read", "conversation": str(direct.public_id), "up_to": message.pk}
             )
-            await call(services.message_edit, member=alice, message=message, body="Modifié")
-            # Alice's own tabs follow her edit; nothing reaches Bob, and Bob reaches nobody.
-            assert [e["type"] for e in await events_until_quiet(alice_ws)] == ["message.edited"]
+            # The conversation is gone for both: not even its author edits in it any more.
+            with pytest.raises(ValidationError):
+                await call(services.message_edit, member=alice, message=message, body="Modifié")
+            # Nothing reaches Alice or Bob, and Bob's typing and read frames reach nobody.
+            assert await alice_ws.receive_nothing(timeout=SILENCE_TIMEOUT)
             assert await bob_ws.receive_nothing(timeout=SILENCE_TIMEOUT)
             row = await call(Participant.objects.get, conversation=direct, member=bob)
             assert row.last_read_message_id == 0

@@ -409,13 +409,14 @@ def _fill(profile, count):
 
 
 # 12 since the top bar shows the unread-notifications badge (one count, cached afterwards).
-EDIT_PAGE_QUERIES = 12
+EDIT_PAGE_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [1, 8])
 def test_edit_page_query_count_is_bounded(member_client, profile, count, django_assert_num_queries):
     _fill(profile, count)
-    # Session, member, profile, one query per list (7), the instance settings (cached later).
+    # Session, member, profile, one query per list (7), the instance settings (cached later),
+    # the top bar's unread conversations (the member's block set, then the count; cached later).
     with django_assert_num_queries(EDIT_PAGE_QUERIES):
         response = member_client.get(EDIT)
     assert response.status_code == 200
