@@ -9,6 +9,25 @@ import tempfile
 
 os.environ.setdefault("MAILLAGE_DATA_DIR", tempfile.mkdtemp(prefix="maillage-test-"))
 
+
+def _redis_url_for_this_worker(url: str, worker: str) -> str:
+    """With pytest-xdist, each worker gets its own Redis database (the next ones after the one
+    configured): clearing the cache between tests empties the whole database, which would
+    otherwise wipe the other worker's cache, throttles and channel groups mid-test."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}"))
+
+
+if os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_url_for_this_worker(
+        os.environ["REDIS_URL"], os.environ.get("PYTEST_XDIST_WORKER", "")
+    )
+
 from config.settings import *  # noqa: E402,F403
 from config.settings import INSTALLED_APPS, REDIS_URL  # noqa: E402
 
