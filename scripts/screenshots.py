@@ -83,6 +83,13 @@ PAGES = [
     ("saved", "/saved/", True),
     ("reactions", "/posts/{own_post}/reactions/", True),
     ("why", "/posts/{post}/why/", True),
+    # Messaging and notification settings, as Camille sees them. "{conversation}" is her most
+    # recent conversation with several messages.
+    ("messaging", "/messaging/", True),
+    ("conversation", "/messaging/{conversation}/", True),
+    ("message-new", "/messaging/new/", True),
+    ("messaging-search", "/messaging/search/?q=camille", True),
+    ("notification-settings", "/notifications/settings/", True),
 ]
 
 # Used when the address cannot be looked up (a server started elsewhere, with --base-url).
@@ -108,7 +115,11 @@ post = (others.annotate(n=Count("images")).filter(n__gt=0).order_by("-comment_co
 public = published.filter(audience="public", comment_count__gt=0).order_by("-reaction_count").first()
 own = published.filter(author=me).order_by("-reaction_count").first()
 tag = Hashtag.objects.order_by("-post_count").first()
-print(json.dumps({"post": str(post.public_id) if post else "",
+from maillage.messaging.models import Conversation
+talk = (Conversation.objects.filter(participants__member=me, participants__left_at__isnull=True)
+        .annotate(n=Count("messages")).filter(n__gt=2).order_by("-last_message_at").first())
+print(json.dumps({"conversation": str(talk.public_id) if talk else "",
+                  "post": str(post.public_id) if post else "",
                   "public_post": str(public.public_id) if public else "",
                   "own_post": str(own.public_id) if own else "",
                   "hashtag": tag.key if tag else ""}))
