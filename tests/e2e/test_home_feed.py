@@ -134,6 +134,13 @@ def test_home_feed_pages_in_both_languages_on_desktop_and_phone(live_server, new
             pill.click()
             page.wait_for_function("() => !document.querySelector('[data-feed-pill]')")
             assert f"Fresh news {suffix}" in page.locator("#feed-list article").first.inner_text()
+            # The reaction picker fits the screen (on a phone its six kinds wrap in rows).
+            page.locator("#feed-list .post__picker-button").first.click()
+            panel = page.locator("#feed-list .post__picker-panel:visible").first
+            panel.wait_for()
+            box = panel.bounding_box()
+            if box["x"] < 0 or box["x"] + box["width"] > width:
+                problems.append(f"reaction picker off screen at {suffix}: {box}")
             newcomer_page = new_page(locale=locale, width=width, height=900)
             newcomer_page.context.add_cookies([logged_in_context_cookie(newcomer, base)])
             problems += check(newcomer_page, base + reverse("home"), f"home-empty-{suffix}", phone=phone)
