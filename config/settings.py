@@ -288,6 +288,11 @@ MAILLAGE_MESSAGES_PER_MINUTE = env_int("MAILLAGE_MESSAGES_PER_MINUTE", 30)
 MAILLAGE_IMPRESSIONS_BATCH = env_int("MAILLAGE_IMPRESSIONS_BATCH", 500)
 MAILLAGE_IMPRESSIONS_MAX_AGE = env_int("MAILLAGE_IMPRESSIONS_MAX_AGE", 30)
 MAILLAGE_STAFF_REQUIRE_2FA = env_bool("MAILLAGE_STAFF_REQUIRE_2FA", PRODUCTION)
+# SQL queries and time per request in a `Server-Timing` header (bench/suite.py reads it). Off by
+# default: it tells anyone how much work a page costs. First, so every query is counted.
+MAILLAGE_SERVER_TIMING = env_bool("MAILLAGE_SERVER_TIMING", False)
+if MAILLAGE_SERVER_TIMING:
+    MIDDLEWARE.insert(0, "maillage.core.server_timing.ServerTimingMiddleware")
 
 # --- Sessions, cookies, transport security ----------------------------------------------------
 
