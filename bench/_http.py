@@ -30,14 +30,24 @@ class Response:
 class Browser:
     """One member's connection and cookies to one server."""
 
-    def __init__(self, host: str, port: int, timeout: float = 60.0) -> None:
+    def __init__(
+        self, host: str, port: int, timeout: float = 60.0, source_address: str | None = None
+    ) -> None:
         self.host, self.port, self.timeout = host, port, timeout
+        # Each member from its own loopback address (all of 127.0.0.0/8 is loopback on Linux):
+        # members are not behind one address, and allauth counts logins per address.
+        self.source_address = source_address
         self.cookies: dict[str, str] = {}
         self._connection: http.client.HTTPConnection | None = None
 
     def _connect(self) -> http.client.HTTPConnection:
         if self._connection is None:
-            self._connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self._connection = http.client.HTTPConnection(
+                self.host,
+                self.port,
+                timeout=self.timeout,
+                source_address=(self.source_address, 0) if self.source_address else None,
+            )
         return self._connection
 
     def close(self) -> None:

@@ -353,8 +353,10 @@ class Suite:
 
     def login_all(self, members: list) -> None:
         started = time.perf_counter()
-        for member in members:
-            browser = Browser(self.server.host, self.server.port)
+        loopback = self.server.host.startswith("127.")
+        for number, member in enumerate(members):
+            source = f"127.1.{number // 250}.{number % 250 + 1}" if loopback else None
+            browser = Browser(self.server.host, self.server.port, source_address=source)
             answer = browser.login(LOGIN_PATH, member.email, password_for(member.email, self.args.password))
             location = answer.header("Location") or ""
             if answer.status != 302 or not location.rstrip("/").endswith("/home"):
