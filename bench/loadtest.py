@@ -267,13 +267,14 @@ def run_locust(*, users: int, spawn_rate: float, seconds: int, hosts: list[str],
     )
     args = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
-        "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--stop-timeout", "10",
+        "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--stop-timeout", "30",
         "--csv", str(prefix), "--only-summary", "--host", hosts[0], "--loglevel", "WARNING",
     ]
     log = work_dir / f"locust-{users}.log"
     started = time.monotonic()
     with log.open("wb") as out:
-        # Bounded: the run time, the ramp-up, the stop timeout, and a margin.
+        # Bounded: the run time, the ramp-up, the stop timeout (30 s: requests in flight at the end
+        # finish instead of being cut and counted as failures), and a margin.
         subprocess.run(  # noqa: S603 — our own interpreter and arguments
             args, cwd=work_dir, env=env, stdout=out, stderr=subprocess.STDOUT,
             timeout=seconds + users / spawn_rate + 120, check=False,
@@ -493,7 +494,8 @@ def write_report(report: dict, out_dir: Path) -> tuple[Path, Path]:
         f"{c['members_source']} members, {c['members_used']} listed)",
         f"- Redis: `{c['redis'] or 'none (in-memory layer, database task queue)'}`",
         f"- web processes: {len(c['hosts'])} × {c['web_workers']} uvicorn worker(s) "
-        f"({', '.join(c['hosts'])}); task workers: {c['task_workers']}",
+        f"({', '.join(c['hosts'])}); task workers: {c['task_workers']}; settings "
+        f"`{c['settings']}`",
         f"- think time {c['wait'].replace(',', '–')} s between actions; spawn rate {c['spawn_rate']}/s; "
         f"Locust {c['locust_version']}; {c['cpus']} CPUs" + ("; scale-out run" if c["scale_out"] else ""),
         "- every request goes to the next web process in turn (no sticky sessions)",
@@ -568,6 +570,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="Two servers and two task workers sharing the database and Redis, then the cross-process checks.")
     parser.add_argument("--smoke", action="store_true", help="5 users, 15 s, one process: that it works.")
     parser.add_argument("--out", type=Path, help=f"Where the report goes (default {RESULTS}).")
+    parser.add_argument("--settings", default="config.settings",
+                        help="DJANGO_SETTINGS_MODULE of the started processes (to measure a variant).")
     args = parser.parse_args(argv)
     if args.smoke:
         args.users, args.time, args.spawn_rate = "5", 15, 5
@@ -593,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAILLAGE_"))}
     env.pop("REDIS_URL", None)
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE=args.settings,
         DATABASE_URL=database_url,
         MAILLAGE_DATA_DIR=str(data_dir),
         # One key for every process: a session made on one is valid on the others.
@@ -673,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
             "locust_version": version("locust"),
             "cpus": os.cpu_count(),
             "scale_out": args.scale_out,
+            "settings": args.settings,
         }
         rq_pids = {w.process.pid for w in started if w.role.startswith("task-worker")}
         failed_before = (

@@ -162,7 +162,9 @@ class Member(HttpUser):
     def _judge(response) -> None:
         status = response.status_code
         location = response.headers.get("Location", "")
-        if not 200 <= status < 400:
+        if status == 0:  # no answer: the connection failed or was cut
+            response.failure(f"no answer: {response.error!r}")
+        elif not 200 <= status < 400:
             response.failure(f"HTTP {status}")
         elif "/accounts/login/" in location:
             response.failure("sent to the login page (session lost)")
