@@ -141,6 +141,58 @@ class _Writer:
                 count += len(batch)
         return count
 
+    def defer_checks(self, models_to_write) -> None:
+        """PostgreSQL: drop the foreign keys, unique constraints and secondary indexes of the
+        tables about to be filled, to build them once afterwards (`restore_checks`). Building an
+        index over ten million sorted rows is many times faster than growing it row by row, and
+        a foreign key added to a full table is checked with one join instead of a trigger per
+        row at commit. Everything happens inside the load's transaction: on failure, the
+        database is left as it was."""
+        self.dropped: list[str] = []
+        if self.vendor != "postgresql":
+            return
+        tables = [m._meta.db_table for m in models_to_write]
+        with connection.cursor() as cursor:
+            # A table with foreign-key checks still queued cannot be altered: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype IN ('f', 'u') "
+                "AND conrelid::regclass::text = ANY(%s) ORDER BY contype, conrelid, conname",
+                [tables],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid::regclass::text = ANY(%s) "
+                "AND NOT i.indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                "ORDER BY 1",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            q = self.ops.quote_name
+            # Foreign keys first (they may lean on the unique constraints), then the rest.
+            for table, name, _kind, _definition in sorted(constraints, key=lambda c: c[2] != "f"):
+                cursor.execute(f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {q(name)}")
+            # Unique constraints and indexes first, foreign keys last.
+            self.dropped = [definition for _name, definition in indexes] + [
+                f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}"
+                for table, name, _kind, definition in sorted(constraints, key=lambda c: c[2] == "f")
+            ]
+
+    def restore_checks(self) -> None:
+        if not self.dropped:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for sql in self.dropped:
+                cursor.execute(sql)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
+        self.dropped = []
+
     def finish(self) -> None:
         """Move every id sequence past the ids written, then refresh the planner's statistics."""
         with connection.cursor() as cursor:
@@ -174,11 +226,15 @@ def load_plan(plan: SynthPlan, *, out: Callable[[str], None] | None = None) -> L
     writer = _Writer()
     loader = _Loader(plan, writer)
     with transaction.atomic():
+        writer.defer_checks(loader.models())
         phase("members", loader.members())
         phase("profiles", loader.profiles())
         phase("graph", loader.graph())
         phase("content", loader.content())
         phase("search", loader.search())
+        writer.restore_checks()
+        phase("indexes", {})
+    phase("commit", {})
     writer.finish()
     phase("analyze", {})
     report.models = sorted(writer.models, key=lambda m: m._meta.label)
@@ -196,6 +252,28 @@ class _Loader:
         self.seed = plan.seed
         self.people = plan.members
         self.n = len(plan.members)
+
+    @staticmethod
+    def models() -> list:
+        """Every model this loader writes."""
+        from allauth.account.models import EmailAddress
+
+        from maillage.accounts.models import User
+        from maillage.feed import models as feed
+        from maillage.network import models as network
+        from maillage.notifications.models import Notification
+        from maillage.profiles import models as profiles
+        from maillage.search.models import SearchEntry, SearchTerm
+
+        return [
+            User, EmailAddress, profiles.Profile, profiles.Position, profiles.Education,
+            profiles.Skill, profiles.ProfileSkill, profiles.SpokenLanguage,
+            profiles.Certification, profiles.ProfileLink, profiles.ContactEntry,
+            profiles.WorkEmail, network.Connection, network.Follow, network.Block,
+            network.Invitation, Notification, feed.Hashtag, feed.HashtagFollow,
+            feed.LinkPreview, feed.Post, feed.PostHashtag, feed.Poll, feed.PollOption,
+            feed.Comment, feed.Reaction, SearchEntry, SearchTerm,
+        ]  # fmt: skip
 
     # --- Members and profiles -------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 the same rows, and a generated member uses the site like any other."""
 
 import hashlib
+import json
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
@@ -37,13 +38,14 @@ def generate(members=SMALL, seed="1", as_of=AS_OF):
 
 def digest(models) -> dict[str, str]:
     """One hash per table written, over every column of every row in id order (values as the
-    ORM reads them back, so the same on SQLite and PostgreSQL)."""
+    ORM reads them back: the same on SQLite and PostgreSQL)."""
     result = {}
     for model in models:
         names = [f.attname for f in model._meta.concrete_fields]
         h = hashlib.sha256()
         for row in model.objects.order_by("pk").values_list(*names).iterator(2000):
-            h.update(repr(row).encode())
+            # Keys sorted: PostgreSQL's jsonb keeps its own key order.
+            h.update(json.dumps(row, sort_keys=True, default=repr).encode())
         result[model._meta.label] = h.hexdigest()
     return result
 
