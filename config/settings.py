@@ -190,7 +190,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A pool per process (psycopg_pool): under ASGI each request's synchronous code runs in a
+    # thread of its own, and with persistent connections every such thread kept one open — one
+    # web process under 50 simulated members held 83, past PostgreSQL's default limit of 100
+    # ("too many clients already"). The pool caps a process and reuses connections; a request
+    # waits up to `timeout` seconds for one. Size it so that processes × max_size stays under
+    # the server's max_connections (docs/scaling.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("MAILLAGE_DB_POOL_MIN", 2),
+        "max_size": env_int("MAILLAGE_DB_POOL_MAX", 20),
+        "timeout": env_int("MAILLAGE_DB_POOL_TIMEOUT", 30),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, task queue ---------------------------------------------------------

@@ -105,3 +105,62 @@ def test_embedded_sqlite_runs_in_wal_mode(tmp_path):
         tmp_path, {"DJANGO_SETTINGS_MODULE": "config.settings"}, "shell", "--no-imports", "-c", code
     )
     assert result.stdout.strip() == "wal", result.stderr
+
+
+def test_postgresql_connections_come_from_a_bounded_pool(tmp_path):
+    """Under ASGI each request runs its database work in a thread of its own: with persistent
+    connections a busy process opened one per thread (83 for one process under load, past
+    PostgreSQL's limit of 100). The pool caps what a process holds."""
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['OPTIONS']['pool']['max_size'], d['OPTIONS']['pool']['timeout'])"
+    )
+    result = run_manage(
+        tmp_path,
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+            "MAILLAGE_DB_POOL_MAX": "7",
+        },
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+    )
+    assert result.stdout.split() == ["0", "7", "30"], result.stderr
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (runs in CI's PostgreSQL pass)",
+)
+def test_many_threads_share_at_most_the_pools_connections(tmp_path):
+    code = (
+        "import threading\n"
+        "from django.db import connection\n"
+        "pids = set(); lock = threading.Lock()\n"
+        "def work():\n"
+        "    with connection.cursor() as c:\n"
+        "        c.execute('SELECT pg_backend_pid(), pg_sleep(0.3)')\n"
+        "        pid = c.fetchone()[0]\n"
+        "    with lock: pids.add(pid)\n"
+        "    connection.close()\n"
+        "threads = [threading.Thread(target=work) for _ in range(12)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(len(pids))\n"
+    )
+    result = run_manage(
+        tmp_path,
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": os.environ["DATABASE_URL"],
+            "MAILLAGE_DB_POOL_MAX": "3",
+            "MAILLAGE_DB_POOL_MIN": "1",
+        },
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 1 <= int(result.stdout.strip()) <= 3
