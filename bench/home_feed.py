@@ -10,6 +10,9 @@ followed members spread over the last `--days` days (public, members-only and co
 audiences; a quarter with reactions, some with comments by the viewer's connections, which make
 "X commented on this" activity), plus a tenth as many posts by strangers the feed must leave out.
 The viewer has reacted to and commented on some posts (the ranking's "past interactions").
+`--crowd` more members and `--crowd-posts` posts by them (short, public) stand for the rest of a
+large instance: the feed must find the viewer's few hundred authors' posts among them, not walk
+every recent post of the instance.
 
 Then, through Django's full request stack (test client, same middleware as production), warm:
 
@@ -187,7 +190,53 @@ def generate(args, rng: random.Random):  # noqa: PLR0915 — one straight recipe
                 for pk in theirs[150:]
             ]
         )
+        generate_crowd(args, rng, now)
     return User.objects.get(pk=viewer_id)
+
+
+def generate_crowd(args, rng: random.Random, now) -> None:
+    """The rest of the instance: members the viewer has nothing to do with, and their posts."""
+    from maillage.accounts.models import User
+    from maillage.feed.models import Post, PostKind, PostStatus
+
+    if not args.crowd:
+        return
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"crowd{i}@example.org",
+                first_name="Crowd",
+                last_name=f"Member{i}",
+                search_name=f"crowd member{i}",
+                language="en",
+                password="!",  # noqa: S106 — an unusable password, nobody logs in
+            )
+            for i in range(args.crowd)
+        ],
+        batch_size=2000,
+    )
+    crowd = list(
+        User.objects.filter(email__startswith="crowd").values_list("pk", flat=True)
+    )
+    body = "Crowd post about the team and the week"
+    for start in range(0, args.crowd_posts, 5000):
+        Post.objects.bulk_create(
+            [
+                Post(
+                    author_id=rng.choice(crowd),
+                    kind=PostKind.POST,
+                    audience="public",
+                    body=body,
+                    body_html=f"<p>{body}</p>",
+                    language="en",
+                    status=PostStatus.PUBLISHED,
+                    published_at=now - timedelta(seconds=rng.uniform(60, args.days * 86400)),
+                    reaction_counts={},
+                )
+                for _ in range(min(5000, args.crowd_posts - start))
+            ],
+            batch_size=5000,
+        )
 
 
 def main() -> int:
@@ -197,6 +246,8 @@ def main() -> int:
     parser.add_argument("--strangers", type=int, default=300)
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--crowd", type=int, default=0, help="members outside the network")
+    parser.add_argument("--crowd-posts", type=int, default=0, help="posts by those members")
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", help="a data folder to keep (and reuse: generated once)")
@@ -291,7 +342,8 @@ def main() -> int:
     print(
         f"{args.connections} connections + {args.followed} followed, {args.posts} posts in their "
         f"network over {args.days} days ({in_window} of all posts in the ranked window of "
-        f"{ranking.WINDOW.days} days), {connection.vendor}{' after ANALYZE' if args.analyze else ''}, "
+        f"{ranking.WINDOW.days} days), crowd of {args.crowd} members with {args.crowd_posts} posts "
+        f"(as generated), {connection.vendor}{' after ANALYZE' if args.analyze else ''}, "
         f"{args.requests} requests per page, warm; "
         f"data generated in {generated:.1f} s"
     )

@@ -2,11 +2,13 @@
 post's place in it, and the "N new posts" count.
 
 Pages are stateless. A cursor is signed (nobody forges a position) and carries the order, the
-moment the first page was computed ("as of") and the key of the last post shown: (score, id)
-when ranked, (published_at, id) when most recent first. Ranked pages recompute every candidate's
-score as of that same moment (see ranking.py), so a page never repeats nor skips a post of the
-previous ones even when new posts and reactions arrive meanwhile; each page costs the same
-queries as the first.
+moment the first page was computed ("as of") and the key of the last post shown: (published_at,
+id) when most recent first; when ranked, where the ranking stopped (`ranking.Spread`: the score
+and id reached in score order, the posts held back to spread a busy author's, the authors of the
+last posts shown). Ranked pages recompute every candidate's score as of that same moment (see
+ranking.py), so a page never repeats nor skips a post of the previous ones even when new posts
+and reactions arrive meanwhile, or a post is hidden; each page costs the same queries as the
+first.
 """
 
 from __future__ import annotations
@@ -43,11 +45,15 @@ class Cursor:
     score: float | None = None  # ranked
     published_at: datetime | None = None  # most recent first
     post_id: int = 0
+    held: tuple[int, ...] = ()  # ranked: posts held back for their author (ranking.Spread)
+    recent: tuple[int, ...] = ()  # ranked: authors of the last posts shown
 
     def encode(self) -> str:
         payload = {"o": self.order, "t": self.as_of.isoformat(), "i": self.post_id}
         if self.order == FeedOrder.RANKED:
             payload["s"] = self.score
+            payload["h"] = list(self.held)
+            payload["r"] = list(self.recent)
         else:
             payload["p"] = self.published_at.isoformat()
         return signing.dumps(payload, salt=CURSOR_SALT, compress=True)
@@ -63,7 +69,16 @@ class Cursor:
             as_of = _aware(datetime.fromisoformat(data["t"]))
             post_id = int(data["i"])
             if order == FeedOrder.RANKED:
-                return cls(order=order, as_of=as_of, score=float(data["s"]), post_id=post_id)
+                held = tuple(int(i) for i in data.get("h", ()))
+                recent = tuple(int(i) for i in data.get("r", ()))
+                return cls(
+                    order=order,
+                    as_of=as_of,
+                    score=float(data["s"]),
+                    post_id=post_id,
+                    held=held,
+                    recent=recent,
+                )
             if order == FeedOrder.RECENT:
                 published_at = _aware(datetime.fromisoformat(data["p"]))
                 return cls(order=order, as_of=as_of, published_at=published_at, post_id=post_id)
@@ -123,19 +138,26 @@ def feed_page(
     ranking.load_activity(viewer, net)
 
     if order == FeedOrder.RANKED:
-        ordered = ranking.rank(
-            ranking.score_candidates(viewer, net, ranking.ranked_candidates(viewer, net))
-        )
+        scored = ranking.score_candidates(viewer, net, ranking.ranked_candidates(viewer, net))
+        start = None
         if position is not None:
-            after = (position.score, position.post_id)
-            ordered = [s for s in ordered if s.sort_key < after]
-        shown, more = ordered[:size], len(ordered) > size
-        last = shown[-1] if shown else None
-        next_cursor = (
-            Cursor(order=order, as_of=as_of, score=last.score, post_id=last.post_id).encode()
-            if more and last
-            else None
-        )
+            start = ranking.Spread(
+                below=(position.score, position.post_id),
+                held=list(position.held),
+                recent=list(position.recent),
+            )
+        shown, end = ranking.rank(scored, start=start, count=size)
+        next_cursor = None
+        if shown and end is not None:
+            score, post_id = end.below
+            next_cursor = Cursor(
+                order=order,
+                as_of=as_of,
+                score=score,
+                post_id=post_id,
+                held=tuple(end.held),
+                recent=tuple(end.recent),
+            ).encode()
     else:
         queryset = ranking.candidates_qs(viewer, net)
         if position is not None:
@@ -160,6 +182,7 @@ def feed_page(
             if more and last
             else None
         )
+    ranking.describe(net, shown)
     page = FeedPage(
         order=order, as_of=as_of, scored=shown, next_cursor=next_cursor, is_first=position is None
     )
@@ -229,6 +252,7 @@ def explain(viewer: User, post: Post, *, now: datetime | None = None) -> Explana
     if not candidates:
         return Explanation(post=post, in_feed=False, factors=[], score=0.0, as_of=as_of)
     scored = ranking.score_candidates(viewer, net, candidates)[0]
+    ranking.describe(net, [scored])
     return Explanation(post=post, in_feed=True, factors=scored.factors, score=scored.score, as_of=as_of)
 
 

@@ -240,3 +240,63 @@ def test_a_plain_repost_shows_once_with_its_original():
     plain = repost(other, original)
     assert ids(viewer).count(original.pk) == 1
     assert plain.pk not in ids(viewer)
+
+
+# --- A busy author's posts are spread out ------------------------------------------------------
+
+
+def _most_by_one_author_in_any_ten(authors: list[int]) -> int:
+    return max(
+        (max(authors[i : i + 10].count(a) for a in set(authors[i : i + 10])) for i in range(len(authors))),
+        default=0,
+    )
+
+
+@pytest.mark.parametrize("size", [3, 10])
+def test_at_most_two_posts_by_one_author_in_any_ten_ranked_posts(size):
+    viewer, busy, others = member(), member(), [member() for _ in range(4)]
+    connect(viewer, busy)
+    for other in others:
+        follow(viewer, other)  # a follow weighs less than a connection: busy's posts score higher
+    made = [aged(post(busy, f"Busy {n}"), hours=n * 0.1) for n in range(12)]
+    made += [aged(post(other, f"Other {n}"), hours=2 + n) for n, other in enumerate(others * 2)]
+    by_score = sorted(
+        feed.feed_page(viewer, size=30, hydrate=False).scored, key=lambda s: s.sort_key, reverse=True
+    )
+    assert [s.candidate.author_id for s in by_score[:10]].count(busy.pk) == 10  # without the rule
+    seen, cursor = [], None
+    while True:  # page by page, as the infinite scroll asks
+        page = feed.feed_page(viewer, size=size, cursor=cursor, hydrate=False)
+        seen += page.scored
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert sorted(s.post_id for s in seen) == sorted(p.pk for p in made)  # no repeat, no gap
+    authors = [s.candidate.author_id for s in seen]
+    # Spread while other authors' posts are left to put between: two in every ten, then the
+    # rest of busy's posts once nobody else has any left.
+    assert authors[:10].count(busy.pk) == 2
+    last_other = max(i for i, a in enumerate(authors) if a != busy.pk)
+    assert _most_by_one_author_in_any_ten(authors[: last_other + 1]) <= 2
+    assert all(a == busy.pk for a in authors[last_other + 1 :])
+    # Among themselves, busy's posts (and the others') keep their score order.
+    scores = [s.score for s in seen if s.candidate.author_id == busy.pk]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_hiding_the_last_post_shown_loses_no_post_of_the_next_page():
+    viewer, busy, other = member(), member(), member()
+    connect(viewer, busy)
+    connect(viewer, other)
+    made = [aged(post(busy, f"Busy {n}"), hours=n * 0.1) for n in range(6)]
+    made += [aged(post(other, f"Other {n}"), hours=3 + n) for n in range(6)]
+    first = feed.feed_page(viewer, size=4, hydrate=False)
+    services.post_hide(member=viewer, post=Post.objects.get(pk=first.scored[-1].post_id))
+    rest, cursor = [], first.next_cursor
+    while cursor:
+        page = feed.feed_page(viewer, size=4, cursor=cursor, hydrate=False)
+        rest += [s.post_id for s in page.scored]
+        cursor = page.next_cursor
+    shown = [s.post_id for s in first.scored]
+    assert not set(shown) & set(rest)
+    assert sorted(shown + rest) == sorted(p.pk for p in made)

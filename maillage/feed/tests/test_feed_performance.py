@@ -1,0 +1,112 @@
+"""What keeps the home feed fast for a large network gives the same feed: ids sent as one
+parameter (`sql.InIds`), the candidates of a large network read from the newest days first, the
+connections' activity read before its posts are checked, and the words of the score's factors
+written for the posts shown only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from maillage.feed import feed, ranking
+from maillage.feed.models import Post
+from maillage.feed.sql import InIds
+from maillage.feed.tests.factories import comment, connect, follow, member, post, react
+
+pytestmark = pytest.mark.django_db
+
+
+def test_in_ids_filters_like_in_and_matches_nothing_when_empty():
+    a, b, c = member(), member(), member()
+    posts = [post(a, "One"), post(b, "Two"), post(c, "Three")]
+    wanted = {posts[0].pk, posts[2].pk}
+    assert set(Post.objects.filter(InIds("pk", wanted)).values_list("pk", flat=True)) == wanted
+    assert set(
+        Post.objects.filter(InIds("author__pk", [b.pk])).values_list("pk", flat=True)
+    ) == {posts[1].pk}
+    assert not Post.objects.filter(InIds("pk", [])).exists()
+    from django.db.models import Q
+
+    assert set(
+        Post.objects.filter(~Q(InIds("pk", wanted))).values_list("pk", flat=True)
+    ) == {posts[1].pk}
+    # One parameter whatever the number of ids.
+    with CaptureQueriesContext(connection) as captured:
+        list(Post.objects.filter(InIds("pk", range(1, 2000))))
+    sql = captured.captured_queries[0]["sql"]
+    assert "= ANY(" in sql if connection.vendor == "postgresql" else "json_each(" in sql
+
+
+def _busy_network(viewer, authors: int, posts_each: int):
+    now = timezone.now()
+    made = []
+    for i in range(authors):
+        author = member()
+        connect(viewer, author)
+        for n in range(posts_each):
+            p = post(author, f"Post {i}-{n}")
+            # Spread over the whole window, some in the newest days, some older.
+            when = now - timedelta(hours=6 + (i * posts_each + n) * 13)
+            Post.objects.filter(pk=p.pk).update(published_at=when)
+            made.append(p)
+    return made
+
+
+@pytest.mark.parametrize("limit", [5, 40])
+def test_large_network_candidates_read_newest_days_first_are_the_same(monkeypatch, limit):
+    viewer = member()
+    _busy_network(viewer, authors=4, posts_each=8)
+    monkeypatch.setattr(ranking, "CANDIDATE_LIMIT", limit)
+    net = ranking.network_for(viewer, timezone.now())
+    ranking.load_activity(viewer, net)
+    monkeypatch.setattr(ranking, "SLICE_FROM_FOLLOWS", 10_000)
+    whole = [c.post_id for c in ranking.ranked_candidates(viewer, net)]
+    monkeypatch.setattr(ranking, "SLICE_FROM_FOLLOWS", 0)
+    with CaptureQueriesContext(connection) as captured:
+        sliced = [c.post_id for c in ranking.ranked_candidates(viewer, net)]
+    assert sliced == whole
+    assert len(whole) == min(limit, 32)
+    # 5 fit in the newest three days (one query); 40 need the rest of the window (two).
+    assert len(captured) == (1 if limit == 5 else 2)
+
+
+def test_activity_leaves_out_own_posts_and_posts_the_viewer_may_not_see():
+    viewer, friend, author = member(), member(), member()
+    connect(viewer, friend)
+    connect(friend, author)
+    public = post(author, "Public")
+    hidden_from_viewer = post(author, "Connections only", audience="connections")
+    own = post(friend, "My own")
+    comment(friend, public, "Great")
+    comment(friend, hidden_from_viewer, "Great")
+    comment(friend, own, "Thanks all")
+    react(friend, post=public)
+    net = ranking.network_for(viewer, timezone.now())
+    ranking.load_activity(viewer, net)
+    assert set(net.activity) == {public.pk}
+    assert sorted(a.kind for a in net.activity[public.pk]) == ["comment", "reaction"]
+
+
+def test_factors_have_words_for_the_posts_shown_and_the_same_weights():
+    viewer, friend = member(), member()
+    connect(viewer, friend)
+    follow(viewer, member())
+    for n in range(12):
+        post(friend, f"Post {n}")
+    page = feed.feed_page(viewer, size=5, hydrate=False)
+    assert len(page.scored) == 5
+    for s in page.scored:
+        assert all(f.text for f in s.factors if f.code != "engagement")
+        assert [f.code for f in s.factors][0] == "connection"
+        assert friend.get_full_name() in s.factors[0].text
+    net = ranking.network_for(viewer, page.as_of)
+    ranking.load_activity(viewer, net)
+    bare = ranking.score_candidates(viewer, net, ranking.ranked_candidates(viewer, net))
+    by_id = {s.post_id: s for s in bare}
+    for s in page.scored:
+        assert [f.weight for f in s.factors] == [f.weight for f in by_id[s.post_id].factors]
+        assert s.score == by_id[s.post_id].score
