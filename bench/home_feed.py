@@ -291,6 +291,8 @@ def main() -> int:
     if args.analyze:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    crowd = User.objects.filter(email__startswith="crowd").count()
+    crowd_posts = Post.objects.filter(author__email__startswith="crowd").count()
     in_window = Post.objects.filter(
         published_at__gt=django.utils.timezone.now() - ranking.WINDOW
     ).count()
@@ -342,8 +344,8 @@ def main() -> int:
     print(
         f"{args.connections} connections + {args.followed} followed, {args.posts} posts in their "
         f"network over {args.days} days ({in_window} of all posts in the ranked window of "
-        f"{ranking.WINDOW.days} days), crowd of {args.crowd} members with {args.crowd_posts} posts "
-        f"(as generated), {connection.vendor}{' after ANALYZE' if args.analyze else ''}, "
+        f"{ranking.WINDOW.days} days), crowd of {crowd} members with {crowd_posts} posts, "
+        f"{connection.vendor}{' after ANALYZE' if args.analyze else ''}, "
         f"{args.requests} requests per page, warm; "
         f"data generated in {generated:.1f} s"
     )
