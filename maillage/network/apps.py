@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,6 @@ class NetworkConfig(AppConfig):
 
         audience.register_relation(audience.CONNECTIONS, degrees.ConnectionsRelation())
         audience.register_relation(audience.BLOCKED, degrees.BlockedRelation())
+        # Degree sets are read once per request (see degrees.py).
+        request_started.connect(degrees.request_memo_start, dispatch_uid="degrees_memo_start")
+        request_finished.connect(degrees.request_memo_end, dispatch_uid="degrees_memo_end")

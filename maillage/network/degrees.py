@@ -23,15 +23,35 @@ network/tests/test_relations.py.
 
 Blocked members are left in the sets (the graph is the graph) and removed where people are
 shown: `degrees_for` never reports a degree across a block, and lists filter blocks out.
+
+Reading a set costs a cache round trip for its version and one for the set, and decoding it (a
+hub's set holds thousands of ids). Two memos keep that off warm requests:
+
+* within one HTTP request (between `request_started` and `request_finished`, connected in
+  `apps.py`), versions and sets are read from the cache once: a profile page asks "is this
+  person blocked?" a dozen times. A change committed by this process during the request
+  (`invalidate`) updates the request's versions; one committed elsewhere is seen by the next
+  request, as if the request had read everything when it started.
+* across requests, the process keeps decoded sets by their versioned key (bounded by the
+  number of ids held). A versioned key always names the same set — versions are never reused —
+  so a decoded set is as good as the cached one, and only the version is read again.
+
+Nothing on the request path builds a 2nd-degree set: whether someone is at the 2nd degree is
+whether their 1st-degree set meets the viewer's (a page of 20 people reads 20 small sets, where
+a hub's 2nd degree holds tens of thousands of ids and takes a scan of hundreds of thousands of
+rows to build).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .models import Block, Connection
 
@@ -42,22 +62,124 @@ THIRD_PLUS = 3
 _TTL = 60 * 60 * 24
 
 
+# Decoded sets kept by the process, by versioned key: at most this many ids in all (a few tens
+# of megabytes), least recently used first out.
+PROCESS_MEMO_IDS = 500_000
+# Mutual connections ranked closest first from the cached sets up to this many; beyond, one
+# grouped query counts the closeness (reading thousands of sets would take seconds).
+CLOSENESS_FROM_SETS = 200
+
+
+class _DecodedSets:
+    """Decoded sets by versioned cache key, shared by the threads of one process."""
+
+    def __init__(self, max_ids: int) -> None:
+        self.max_ids = max_ids
+        self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._ids = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> frozenset[int] | None:
+        with self._lock:
+            found = self._sets.get(key)
+            if found is not None:
+                self._sets.move_to_end(key)
+            return found
+
+    def put(self, key: str, ids: frozenset[int]) -> None:
+        size = len(ids) + 1
+        if size > self.max_ids:
+            return
+        with self._lock:
+            previous = self._sets.pop(key, None)
+            if previous is not None:
+                self._ids -= len(previous) + 1
+            self._sets[key] = ids
+            self._ids += size
+            while self._ids > self.max_ids:
+                _key, dropped = self._sets.popitem(last=False)
+                self._ids -= len(dropped) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sets.clear()
+            self._ids = 0
+
+
+_decoded = _DecodedSets(PROCESS_MEMO_IDS)
+
+# {"versions": {member: version}, "sets": {versioned key: frozenset}} during an HTTP request.
+_request_memo: ContextVar[dict | None] = ContextVar("maillage_degrees_request_memo", default=None)
+
+
+def request_memo_start(**_kwargs) -> None:
+    """`request_started` receiver: this request reads each version and set once."""
+    _request_memo.set({"versions": {}, "sets": {}})
+
+
+def request_memo_end(**_kwargs) -> None:
+    """`request_finished` receiver."""
+    _request_memo.set(None)
+
+
 def _version_key(member_id: int) -> str:
     return f"net:v:{member_id}"
 
 
 def _versions(member_ids: Iterable[int]) -> dict[int, str]:
     ids = list(member_ids)
-    found = cache.get_many([_version_key(m) for m in ids])
-    versions = {m: found[_version_key(m)] for m in ids if _version_key(m) in found}
-    missing = [m for m in ids if m not in versions]
-    if missing:
-        # A member without a version (new, or the cache evicted it) gets a fresh one, so a set
-        # cached under an older version can never be read again.
-        fresh = uuid.uuid4().hex
-        cache.set_many({_version_key(m): fresh for m in missing}, _TTL * 7)
-        versions.update(dict.fromkeys(missing, fresh))
+    memo = _request_memo.get()
+    known = memo["versions"] if memo is not None else {}
+    versions = {m: known[m] for m in ids if m in known}
+    todo = [m for m in ids if m not in versions]
+    if todo:
+        found = cache.get_many([_version_key(m) for m in todo])
+        versions.update({m: found[_version_key(m)] for m in todo if _version_key(m) in found})
+        missing = [m for m in todo if m not in versions]
+        if missing:
+            # A member without a version (new, or the cache evicted it) gets a fresh one, so a
+            # set cached under an older version can never be read again.
+            fresh = uuid.uuid4().hex
+            cache.set_many({_version_key(m): fresh for m in missing}, _TTL * 7)
+            versions.update(dict.fromkeys(missing, fresh))
+        if memo is not None:
+            known.update({m: versions[m] for m in todo})
     return versions
+
+
+def _read_sets(keys: Iterable[str]) -> dict[str, frozenset[int]]:
+    """The sets under these versioned keys that are known: the request's and the process's
+    memos first, then one cache round trip for the rest."""
+    memo = _request_memo.get()
+    request_sets = memo["sets"] if memo is not None else {}
+    result: dict[str, frozenset[int]] = {}
+    todo = []
+    for key in dict.fromkeys(keys):
+        found = request_sets.get(key)
+        if found is None:
+            found = _decoded.get(key)
+        if found is None:
+            todo.append(key)
+        else:
+            result[key] = found
+    if todo:
+        for key, ids in cache.get_many(todo).items():
+            result[key] = frozenset(ids)
+            _decoded.put(key, result[key])
+    request_sets.update(result)
+    return result
+
+
+def _write_sets(sets: dict[str, set[int] | frozenset[int]]) -> dict[str, frozenset[int]]:
+    """Cache freshly computed sets (and keep them decoded)."""
+    cache.set_many({key: list(ids) for key, ids in sets.items()}, _TTL)
+    frozen = {key: frozenset(ids) for key, ids in sets.items()}
+    memo = _request_memo.get()
+    for key, ids in frozen.items():
+        _decoded.put(key, ids)
+        if memo is not None:
+            memo["sets"][key] = ids
+    return frozen
 
 
 def _set_key(kind: str, member_id: int, version: str) -> str:
@@ -72,6 +194,10 @@ def invalidate(member_ids: Iterable[int]) -> None:
     # Random, so a version is never reused even if the cache lost the previous one.
     fresh = uuid.uuid4().hex
     cache.set_many({_version_key(m): fresh for m in ids}, _TTL * 7)
+    memo = _request_memo.get()
+    if memo is not None:
+        # This request sees its own change (an action answering with the refreshed buttons).
+        memo["versions"].update(dict.fromkeys(ids, fresh))
 
 
 def invalidate_around(*member_ids: int) -> None:
@@ -91,31 +217,29 @@ def first_degree_ids_many(member_ids: Iterable[int]) -> dict[int, frozenset[int]
     ids = list(dict.fromkeys(member_ids))
     versions = _versions(ids)
     keys = {m: _set_key("1", m, versions[m]) for m in ids}
-    found = cache.get_many(list(keys.values()))
-    result: dict[int, frozenset[int]] = {}
-    missing = []
-    for m in ids:
-        if keys[m] in found:
-            result[m] = frozenset(found[keys[m]])
-        else:
-            missing.append(m)
+    found = _read_sets(keys.values())
+    result = {m: found[keys[m]] for m in ids if keys[m] in found}
+    missing = [m for m in ids if m not in result]
     if missing:
         loaded: dict[int, set[int]] = {m: set() for m in missing}
         for member, other in Connection.objects.filter(member_id__in=missing).values_list(
             "member_id", "other_id"
         ):
             loaded[member].add(other)
-        cache.set_many({keys[m]: list(loaded[m]) for m in missing}, _TTL)
-        result.update({m: frozenset(s) for m, s in loaded.items()})
+        written = _write_sets({keys[m]: loaded[m] for m in missing})
+        result.update({m: written[keys[m]] for m in missing})
     return result
 
 
 def second_degree_ids(member_id: int) -> frozenset[int]:
+    """Connections of connections, minus the member and their 1st degree. Costly for a hub (a
+    scan of every connection of its connections): pages use `degrees_for`, which does not need
+    it."""
     version = _versions([member_id])[member_id]
     key = _set_key("2", member_id, version)
-    cached = cache.get(key)
-    if cached is not None:
-        return frozenset(cached)
+    found = _read_sets([key])
+    if key in found:
+        return found[key]
     first = first_degree_ids(member_id)
     second = set(
         Connection.objects.filter(member_id__in=first)
@@ -124,23 +248,21 @@ def second_degree_ids(member_id: int) -> frozenset[int]:
     )
     second -= first
     second.discard(member_id)
-    cache.set(key, list(second), _TTL)
-    return frozenset(second)
+    return _write_sets({key: second})[key]
 
 
 def blocked_ids(member_id: int) -> frozenset[int]:
     """Members on either side of a block with `member_id` (cached with the same versions)."""
     version = _versions([member_id])[member_id]
     key = _set_key("b", member_id, version)
-    cached = cache.get(key)
-    if cached is not None:
-        return frozenset(cached)
+    found = _read_sets([key])
+    if key in found:
+        return found[key]
     rows = Block.objects.filter(Q(blocker_id=member_id) | Q(blocked_id=member_id)).values_list(
         "blocker_id", "blocked_id"
     )
     ids = {a if b == member_id else b for a, b in rows}
-    cache.set(key, list(ids), _TTL)
-    return frozenset(ids)
+    return _write_sets({key: ids})[key]
 
 
 def degree_of(viewer_id: int | None, other_id: int) -> int | None:
@@ -149,7 +271,8 @@ def degree_of(viewer_id: int | None, other_id: int) -> int | None:
 
 
 def degrees_for(viewer_id: int | None, other_ids: Iterable[int]) -> dict[int, int]:
-    """Degrees of many people for one viewer: two cached sets, then set lookups."""
+    """Degrees of many people for one viewer: someone is at the 2nd degree when their 1st-degree
+    set meets the viewer's. Cached sets, set operations; no 2nd-degree set is built."""
     if viewer_id is None:
         return {}
     ids = [i for i in other_ids if i != viewer_id]
@@ -157,17 +280,18 @@ def degrees_for(viewer_id: int | None, other_ids: Iterable[int]) -> dict[int, in
         return {}
     blocked = blocked_ids(viewer_id)
     first = first_degree_ids(viewer_id)
-    second: frozenset[int] | None = None
     result = {}
+    further = [other for other in ids if other not in blocked and other not in first]
+    theirs = first_degree_ids_many(further) if further and first else {}
     for other in ids:
         if other in blocked:
             continue
         if other in first:
             result[other] = FIRST
-            continue
-        if second is None:
-            second = second_degree_ids(viewer_id)
-        result[other] = SECOND if other in second else THIRD_PLUS
+        elif other in theirs and not first.isdisjoint(theirs[other]):
+            result[other] = SECOND
+        else:
+            result[other] = THIRD_PLUS
     return result
 
 
@@ -195,8 +319,39 @@ def mutual_ids_closest_first(viewer_id: int, other_id: int) -> list[int]:
     mutual = mutual_ids(viewer_id, other_id)
     if not mutual:
         return []
-    closeness = mutual_counts(viewer_id, mutual)
-    return sorted(mutual, key=lambda m: (-closeness.get(m, 0), m))
+    if len(mutual) <= CLOSENESS_FROM_SETS:
+        closeness = mutual_counts(viewer_id, mutual)
+        return sorted(mutual, key=lambda m: (-closeness.get(m, 0), m))
+    # Closeness only depends on the viewer's neighbourhood, whose every change bumps the
+    # viewer's version: the order is cached under both people's versions.
+    versions = _versions([viewer_id, other_id])
+    key = f"net:c:{viewer_id}:{other_id}:{versions[viewer_id]}:{versions[other_id]}"
+    ordered = cache.get(key)
+    if ordered is None:
+        closeness = _closeness_by_query(viewer_id, other_id)
+        ordered = sorted(mutual, key=lambda m: (-closeness.get(m, 0), m))
+        cache.set(key, ordered, _TTL)
+    return ordered
+
+
+def _closeness_by_query(viewer_id: int, other_id: int) -> dict[int, int]:
+    """For each mutual connection of the two, how many of the viewer's connections (blocked
+    people left out) they are connected to: one grouped query on the connection index, where
+    the cached sets would be thousands of reads. Subqueries, not lists of ids: a hub has
+    thousands."""
+    blocked = blocked_ids(viewer_id)
+    viewers = Connection.objects.filter(member_id=viewer_id).values("other_id")
+    others = Connection.objects.filter(member_id=other_id).values("other_id")
+    rows = (
+        Connection.objects.filter(member_id__in=viewers, other_id__in=viewers)
+        .filter(member_id__in=others)
+        .exclude(member_id__in=blocked)
+        .exclude(other_id__in=blocked)
+        .values("member_id")
+        .annotate(n=Count("other_id"))
+        .values_list("member_id", "n")
+    )
+    return dict(rows)
 
 
 class ConnectionsRelation:

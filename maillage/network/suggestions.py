@@ -13,8 +13,14 @@ are checked again when shown, so a section hidden after the last refresh does no
 
 `suggestions_refresh(member_id)` computes the top `STORED` candidates in a fixed number of bulk
 queries (the cached degree sets, one query per kind of match, one for the candidates' audiences)
-and replaces the member's stored rows; pages read the stored rows and refresh on the fly when
-there are none or they are older than `MAX_AGE`.
+and replaces the member's stored rows. Pages read the stored rows: when they are older than
+`MAX_AGE` they are still shown and a task refreshes them; only a member with nothing stored and
+no recent computation (`_COMPUTED_KEY`) waits for one, on the spot.
+
+Scale: a member's 2nd degree can hold tens of thousands of people. Mutual connections dominate
+the score (one more mutual connection outweighs every other reason), so only the
+`PLAUSIBLE` candidates with the most mutual connections (and those tied with the last of them)
+can reach the top `STORED`; the audiences are read for those only.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -39,6 +46,11 @@ from .models import Connection, Invitation, Suggestion, SuggestionDismissal
 
 STORED = 100
 MAX_AGE = timedelta(hours=24)
+# Candidates by mutual connections kept for the full score: ample for `STORED` once inactive
+# members are dropped, bounded whatever the size of the 2nd degree.
+PLAUSIBLE = 4 * STORED
+# Candidates tied with the last plausible one are all kept, up to this many (by id).
+PLAUSIBLE_TIES = 2000
 # A very common city or skill can match thousands of members; these matches only add a little
 # to a score, so each of those lookups reads at most this many rows.
 WEAK_MATCH_ROWS = 2000
@@ -152,6 +164,20 @@ def _excluded_ids(member_id: int, first: frozenset[int]) -> set[int]:
     return excluded
 
 
+def _plausible(mutual: dict[int, int]) -> set[int]:
+    """The candidates that can still reach the top `STORED` by mutual connections: the
+    `PLAUSIBLE` with the most, and those tied with the last of them (whose other reasons break
+    the tie), at most `PLAUSIBLE_TIES` of those by id."""
+    if len(mutual) <= PLAUSIBLE:
+        return set(mutual)
+    ranked = sorted(mutual.items(), key=lambda row: (-row[1], row[0]))
+    threshold = ranked[PLAUSIBLE - 1][1]
+    kept = {candidate for candidate, n in ranked if n > threshold}
+    tied = [candidate for candidate, n in ranked if n == threshold]
+    kept.update(tied[:PLAUSIBLE_TIES])
+    return kept
+
+
 def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
     """The member's best candidates as (candidate id, score, reasons), best first, at most
     `STORED`. Reads only; a bounded number of queries whatever the size of the network."""
@@ -159,24 +185,29 @@ def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
 
     member_id = member.pk
     first = degrees.first_degree_ids(member_id)
-    second = degrees.second_degree_ids(member_id)
     excluded = _excluded_ids(member_id, first)
     candidates: dict[int, _Candidate] = defaultdict(_Candidate)
 
     # Mutual connections of every 2nd-degree member in one grouped query: the rows
-    # "a connection of mine is connected to X".
+    # "a connection of mine is connected to X" (X neither me nor a connection of mine is my 2nd
+    # degree). A subquery for my connections: a hub has thousands.
+    mutual: dict[int, int] = {}
     if first:
+        mine = Connection.objects.filter(member_id=member_id).values("other_id")
         mutual_rows = (
-            Connection.objects.filter(member_id__in=first)
-            .exclude(other_id__in=first)
+            Connection.objects.filter(member_id__in=mine)
+            .exclude(other_id__in=mine)
             .exclude(other_id=member_id)
             .values("other_id")
             .annotate(n=Count("member_id"))
             .values_list("other_id", "n")
         )
-        for other_id, count in mutual_rows:
-            if other_id not in excluded and other_id in second:
-                candidates[other_id].mutual = count
+        mutual = {other_id: n for other_id, n in mutual_rows if other_id not in excluded}
+    plausible = _plausible(mutual)
+    for other_id in plausible:
+        candidates[other_id].mutual = mutual[other_id]
+    # With that many candidates by mutual connections, someone with none cannot make the top.
+    crowded = len(mutual) > PLAUSIBLE
 
     # The member's own details (they always see their own profile).
     mine = Profile.objects.filter(member_id=member_id).values_list("pk", "city").first()
@@ -200,7 +231,11 @@ def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
         my_skill_ids = list(
             ProfileSkill.objects.filter(profile_id=profile_id).values_list("skill_id", flat=True)
         )
-        others = ~Q(profile__member_id__in=excluded) & Q(profile__member__is_active=True)
+        # Only the plausible candidates once they are enough; the excluded are left out below
+        # (a hub's connections would make a list of thousands in the query).
+        others = Q(profile__member__is_active=True)
+        if crowded:
+            others &= Q(profile__member_id__in=sorted(plausible))
 
         if my_employers:
             rows = (
@@ -238,12 +273,11 @@ def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
 
         if fold(my_city):
             my_city_key = fold(my_city)
+            city_others = Q(member__is_active=True)
+            if crowded:
+                city_others &= Q(member_id__in=sorted(plausible))
             rows = (
-                Profile.objects.filter(
-                    ~Q(member_id__in=excluded),
-                    member__is_active=True,
-                    city__iregex=_loose_regex({my_city_key}),
-                )
+                Profile.objects.filter(city_others, city__iregex=_loose_regex({my_city_key}))
                 .order_by("-member__date_joined")
                 .values_list("member_id", "city")[:WEAK_MATCH_ROWS]
             )
@@ -251,6 +285,8 @@ def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
                 if fold(city) == my_city_key:
                     matched[candidate_id]["city"] = city.strip()
 
+    for candidate_id in [c for c in matched if c in excluded]:
+        del matched[candidate_id]
     ids = set(candidates) | set(matched)
     if not ids:
         return []
@@ -302,15 +338,41 @@ def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
     return ranked[:STORED]
 
 
+def _computed_key(member_id: int) -> str:
+    return f"net:sugg:computed:{member_id}"
+
+
+def _queued_key(member_id: int) -> str:
+    return f"net:sugg:queued:{member_id}"
+
+
+# One queued refresh per member at a time, whatever the number of page views meanwhile.
+REFRESH_QUEUED_FOR = 10 * 60
+
+
+def suggestions_refresh_later(member_id: int) -> None:
+    """Have a task refresh the member's suggestions (once, however often this is called while
+    the task waits)."""
+    from maillage.core.tasks import enqueue_on_commit
+
+    from .tasks import suggestions_refresh_task
+
+    if cache.add(_queued_key(member_id), True, REFRESH_QUEUED_FOR):
+        enqueue_on_commit(suggestions_refresh_task, member_id)
+
+
 def suggestions_refresh(member_id: int) -> int:
     """Compute and store the member's suggestions, replacing the previous ones; returns how
     many were stored. Idempotent (a task may run it again)."""
+    cache.delete(_queued_key(member_id))
     member = User.objects.filter(pk=member_id, is_active=True).first()
     if member is None:
         Suggestion.objects.filter(member_id=member_id).delete()
         return 0
     ranked = suggestions_compute(member)
     now = timezone.now()
+    # Remembered even when nothing was found, so the page does not search again on each visit.
+    cache.set(_computed_key(member_id), True, int(MAX_AGE.total_seconds()))
     with transaction.atomic():
         Suggestion.objects.filter(member_id=member_id).delete()
         Suggestion.objects.bulk_create(
@@ -393,28 +455,44 @@ def suggestions_for(viewer, limit: int = 20, offset: int = 0) -> list[User]:
 def suggestions_page(viewer, limit: int = 20, offset: int = 0, *, refresh: bool = True):
     """The viewer's suggestions from `offset`, at most `limit`, best first: Users annotated by
     `people_for_viewer` (degree, mutual count, visible location, relationship) plus `reasons`
-    (data), `reasons_text` (strings) and `reasons_shown` ({"kind", "text"} for templates). Refreshes on the fly, synchronously, when the viewer has
-    no stored suggestions or they are older than `MAX_AGE`. Returns (people, has_more)."""
+    (data), `reasons_text` (strings) and `reasons_shown` ({"kind", "text"} for templates).
+    Stored rows older than `MAX_AGE` are shown and refreshed by a task; the viewer waits for a
+    computation only when nothing is stored and none ran within `MAX_AGE`. Returns (people,
+    has_more)."""
     from .selectors import people_for_viewer
 
+    # Connected or blocked since the rows were computed: left out. Filtered here rather than in
+    # the query (a hub's connections would make a list of thousands), reading rows until the
+    # page is full — rarely more than once, stored rows are at most `STORED`.
+    hidden = degrees.first_degree_ids(viewer.pk) | degrees.blocked_ids(viewer.pk)
+
     def read():
-        excluded = set(degrees.first_degree_ids(viewer.pk)) | set(
-            degrees.blocked_ids(viewer.pk)
-        )
         queryset = (
             Suggestion.objects.filter(_stored(viewer))
-            .exclude(candidate_id__in=excluded)
             .select_related("candidate", "candidate__profile")
             .order_by("-score", "candidate_id")
         )
-        return list(queryset[offset : offset + limit + 1])
+        wanted = offset + limit + 1
+        kept: list[Suggestion] = []
+        newest = None
+        start = 0
+        while True:
+            batch = list(queryset[start : start + wanted])
+            if newest is None and batch:
+                newest = batch[0].computed_at
+            kept.extend(row for row in batch if row.candidate_id not in hidden)
+            start += len(batch)
+            if len(kept) >= wanted or len(batch) < wanted:
+                return kept[offset:wanted], newest
 
-    rows = read()
+    rows, computed_at = read()
     if refresh and offset == 0:
-        stale = not rows or rows[0].computed_at < timezone.now() - MAX_AGE
-        if stale:
-            suggestions_refresh(viewer.pk)
-            rows = read()
+        if computed_at is None:
+            if not cache.get(_computed_key(viewer.pk)):
+                suggestions_refresh(viewer.pk)
+                rows, computed_at = read()
+        elif computed_at < timezone.now() - MAX_AGE:
+            suggestions_refresh_later(viewer.pk)
     has_more = len(rows) > limit
     rows = rows[:limit]
     people = [row.candidate for row in rows]

@@ -270,7 +270,12 @@ def test_a_change_is_seen_once_its_transaction_commits(chain, django_capture_on_
     assert degrees.degree_of(c.pk, e.pk) == 3
 
 
-def test_mutual_connections_closest_first(db, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("from_sets", [degrees.CLOSENESS_FROM_SETS, 0], ids=["sets", "query"])
+def test_mutual_connections_closest_first(
+    db, django_capture_on_commit_callbacks, monkeypatch, from_sets
+):
+    # Few mutual connections are ranked from the cached sets, many by one grouped query.
+    monkeypatch.setattr(degrees, "CLOSENESS_FROM_SETS", from_sets)
     viewer, other, close, far, blocked = (UserFactory(verified=False) for _ in range(5))
     extra = UserFactory(verified=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -285,3 +290,36 @@ def test_mutual_connections_closest_first(db, django_capture_on_commit_callbacks
     assert degrees.mutual_ids(viewer.pk, other.pk) == {close.pk, far.pk}
     assert degrees.mutual_ids_closest_first(viewer.pk, other.pk) == [close.pk, far.pk]
     assert degrees.mutual_counts(viewer.pk, [other.pk, close.pk]) == {other.pk: 2, close.pk: 1}
+
+
+def test_a_request_reads_each_version_and_set_once(chain, monkeypatch):
+    """Inside a request the sets are read from the cache once, however often they are asked
+    for; a change committed during the request is still seen."""
+    from django.core.signals import request_finished, request_started
+
+    a, b, c, *_ = chain
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or get_many(keys))
+    sync_receivers, _async = request_started._live_receivers(None)
+    assert degrees.request_memo_start in sync_receivers
+    assert degrees.request_memo_end in request_finished._live_receivers(None)[0]
+    degrees.request_memo_start()
+    try:
+        for _i in range(5):
+            assert degrees.degree_of(a.pk, c.pk) == 2
+            assert not degrees.blocked_ids(a.pk)
+        first_reads = len(reads)
+        # a's version, blocks and connections, then c's version and connections: once each.
+        assert first_reads == 5
+        services.connection_create(member_id=a.pk, other_id=c.pk)
+        degrees.invalidate_around(a.pk, c.pk)
+        assert degrees.degree_of(a.pk, c.pk) == 1
+    finally:
+        degrees.request_memo_end()
+    reads.clear()
+    degrees.degree_of(a.pk, c.pk)
+    degrees.degree_of(a.pk, c.pk)
+    # Outside a request each call reads a's version again (for its blocks and its
+    # connections); the sets themselves come from the process's decoded memo.
+    assert reads == [[f"net:v:{a.pk}"]] * 4

@@ -448,9 +448,9 @@ def _queries(client, url) -> int:
 
 # Each includes the top bar's unread-conversations count (one query on a cold cache).
 PINNED = {
-    "/network/": 18,
+    "/network/": 17,
     "/network/connections/": 14,
-    "/network/invitations/": 15,
+    "/network/invitations/": 14,
     "/network/followers/": 15,
 }
 

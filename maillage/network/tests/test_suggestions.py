@@ -358,7 +358,9 @@ def test_the_task_refreshes_a_members_suggestions():
     ]
 
 
-def test_the_page_refreshes_when_there_are_none_or_they_are_stale(client):
+def test_the_page_refreshes_when_there_are_none_or_they_are_stale(
+    client, django_capture_on_commit_callbacks
+):
     me = person(city="Lyon")
     other = person(city="Lyon")
     client.force_login(me)
@@ -370,10 +372,59 @@ def test_the_page_refreshes_when_there_are_none_or_they_are_stale(client):
     newcomer = person(city="Lyon")
     client.get(reverse("network_suggestions"))
     assert not Suggestion.objects.filter(member=me, candidate=newcomer).exists()
-    # ...and rows older than a day are recomputed.
+    # ...and rows older than a day are shown while a task recomputes them, once however many
+    # times the page is seen meanwhile.
     Suggestion.objects.filter(member=me).update(computed_at=timezone.now() - timedelta(hours=25))
-    client.get(reverse("network_suggestions"))
+    with django_capture_on_commit_callbacks() as queued:
+        page = client.get(reverse("network_suggestions")).content.decode()
+        client.get(reverse("network_suggestions"))
+    assert other.get_full_name() in page
+    assert newcomer.get_full_name() not in page
+    assert len(queued) == 1
+    assert not Suggestion.objects.filter(member=me, candidate=newcomer).exists()
+    queued[0]()
     assert Suggestion.objects.filter(member=me, candidate=newcomer).exists()
+
+
+def test_nothing_found_is_remembered_until_the_next_refresh(client):
+    me = person(city="Lyon")
+    client.force_login(me)
+    client.get(reverse("network_suggestions"))
+    assert not Suggestion.objects.filter(member=me).exists()
+    # Someone to suggest appears: the page does not search again on each visit...
+    other = person(city="Lyon")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("network_suggestions"))
+    assert not Suggestion.objects.filter(member=me).exists()
+    assert len(captured) <= 4
+    # ...a refresh (a task after a connection, or the next day's visit) finds them.
+    sugg.suggestions_refresh(me.pk)
+    assert list(Suggestion.objects.filter(member=me).values_list("candidate_id", flat=True)) == [
+        other.pk
+    ]
+
+
+def test_only_the_candidates_with_the_most_mutual_connections_are_scored(monkeypatch):
+    """Beyond `PLAUSIBLE` candidates, fewer mutual connections cannot reach the top: the
+    result is the same as scoring everyone."""
+    me = person(city="Lyon")
+    friends = [person() for _i in range(3)]
+    for friend in friends:
+        connect(me, friend)
+    # Six candidates: two with 3 mutual connections, two with 2, two with 1; one of each pair
+    # also lives in Lyon.
+    for mutual in (3, 2, 1):
+        for city in ("Lyon", ""):
+            candidate = person(city=city)
+            for friend in friends[:mutual]:
+                connect(friend, candidate)
+    person(city="Lyon")  # only the city in common
+    everyone = sugg.suggestions_compute(me)
+    monkeypatch.setattr(sugg, "PLAUSIBLE", 3)
+    bounded = sugg.suggestions_compute(me)
+    # The two with 3 mutual connections, and both tied at the third's count (2), whose city
+    # breaks the tie; nobody with fewer is scored.
+    assert bounded == everyone[:4]
 
 
 # --- Pages ------------------------------------------------------------------------------------
