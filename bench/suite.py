@@ -19,7 +19,7 @@ Cold and warm are two series: before each benchmark the cache is emptied (FLUSHD
 `--redis-url` database — use only your own —, or, without Redis, a restart of the server it
 started), the first request of each sampled member is "cold", the `--requests` that follow
 (members at random) are "warm". Template and code caches inside the server process stay warm
-with a flush; `--cold restart` restarts the server instead.
+with a flush; `--cold restart` also restarts the server.
 
 Writes it makes are undone at the end: the posts it published are deleted, the members' feed
 order is put back, the message-delivery members (`bench<N>@example.org`, made by
@@ -336,20 +336,18 @@ class Suite:
         self.errors = 0
         self.run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S")  # marks the posts it publishes
 
-    # How a cache becomes cold: our own Redis database emptied, or the server restarted.
+    # How a cache becomes cold: our own Redis database emptied, and/or the server restarted.
     def make_cold(self) -> str:
-        if self.args.cold == "restart" and self.server.owned:
-            self.server.restart()
-            return "server restarted"
+        done = []
         if self.args.redis_url:
             import redis
 
             redis.Redis.from_url(self.args.redis_url).flushdb()
-            return "Redis database flushed"
-        if self.server.owned:
+            done.append("Redis database flushed")
+        if self.server.owned and (self.args.cold == "restart" or not self.args.redis_url):
             self.server.restart()
-            return "server restarted"
-        return "NOT emptied (attached server without --redis-url)"
+            done.append("server restarted")
+        return " and ".join(done) or "NOT emptied (attached server without --redis-url)"
 
     def login_all(self, members: list) -> None:
         started = time.perf_counter()
