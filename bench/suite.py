@@ -289,13 +289,19 @@ def dataset_counts() -> dict[str, int]:
     }
 
 
-def git_commit() -> str | None:
-    try:
+def git_state() -> tuple[str | None, list[str]]:
+    """The commit, and the tracked files changed since it: the server runs the working tree."""
+
+    def git(*arguments: str) -> str:
         return subprocess.run(  # noqa: S603 (fixed arguments)
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True  # noqa: S607
-        ).stdout.strip()
+            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=True  # noqa: S607
+        ).stdout
+
+    try:
+        changed = git("status", "--porcelain", "--untracked-files=no").splitlines()
+        return git("rev-parse", "HEAD").strip(), [line[3:] for line in changed]
     except (OSError, subprocess.CalledProcessError):
-        return None
+        return None, []
 
 
 def machine() -> dict:
@@ -666,7 +672,12 @@ def markdown(report: dict) -> str:
         "",
         f"{m['cpu_count']} × {m['cpu_model']}, {m['ram_gb']} GB RAM; Python {m['python']}, "
         f"Django {m['django']}, {m['database']}; Redis: {'yes' if o['redis_url'] else 'no'}; "
-        f"server processes: {o['workers']}; commit {(report['commit'] or '?')[:10]}.",
+        f"server processes: {o['workers']}; commit {(report['commit'] or '?')[:10]}"
+        + (
+            f" with {len(report['working_tree_changes'])} tracked files changed in the working tree."
+            if report["working_tree_changes"]
+            else "."
+        ),
         f"Data: {d['members']:,} members, {d['connections']:,} connections, {d['posts']:,} posts. "
         f"Load average before {report['load_before']}, after {report['load_after']}.",
         f"{o['members_sample']} members sampled (seed {o['seed']}), {o['requests']} warm requests per "
@@ -753,12 +764,14 @@ def main(argv=None) -> int:
 
     from maillage.feed.feed import feed_order_of
 
+    commit, changed_files = git_state()
     dataset_name = (urllib.parse.urlsplit(args.database_url).path.strip("/") or "database").replace("/", "_")
     report: dict = {
         "dataset_name": dataset_name,
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": machine(),
-        "commit": git_commit(),
+        "commit": commit,
+        "working_tree_changes": changed_files,
         "dataset": dataset_counts(),
         "load_before": load_before,
         "options": {
