@@ -291,6 +291,14 @@ def main() -> int:
     if args.analyze:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    from maillage.network.models import Connection, Follow
+
+    # What the database holds (a reused one may differ from this run's arguments).
+    connected = Connection.objects.filter(member_id=viewer.pk).count()
+    followed = Follow.objects.filter(follower_id=viewer.pk).count() - connected
+    network_posts = Post.objects.filter(
+        author_id__in=Follow.objects.filter(follower_id=viewer.pk).values("followed_id")
+    ).count()
     crowd = User.objects.filter(email__startswith="crowd").count()
     crowd_posts = Post.objects.filter(author__email__startswith="crowd").count()
     in_window = Post.objects.filter(
@@ -342,7 +350,7 @@ def main() -> int:
         measure("next page, most recent", "recent", next_page=True),
     ]
     print(
-        f"{args.connections} connections + {args.followed} followed, {args.posts} posts in their "
+        f"{connected} connections + {followed} followed, {network_posts} posts in their "
         f"network over {args.days} days ({in_window} of all posts in the ranked window of "
         f"{ranking.WINDOW.days} days), crowd of {crowd} members with {crowd_posts} posts, "
         f"{connection.vendor}{' after ANALYZE' if args.analyze else ''}, "

@@ -20,15 +20,21 @@ from django.db.models import BooleanField, Expression, F
 
 class InIds(Expression):
     """A condition usable in `filter()`/`exclude()` and inside `Q(...)`: `field` (a column or a
-    relation path such as "post__author_id") is one of `ids`. No ids matches nothing."""
+    relation path such as "post__author_id") is one of `ids`. No ids matches nothing.
+
+    `drive=False` tells SQLite not to look the rows up by `field`'s index (unary `+`, its
+    documented way): for the feed's candidates, reading all the posts of hundreds of authors and
+    sorting them cost 190 ms where walking the newest posts first costs 1 ms. (SQLite cannot
+    guess how many ids a JSON parameter holds; PostgreSQL sees the array and chooses well.)"""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, field: str, ids: Iterable[int]):
+    def __init__(self, field: str, ids: Iterable[int], *, drive: bool = True):
         super().__init__(output_field=BooleanField())
         self.lhs = F(field)
         self.ids = sorted({int(i) for i in ids})
+        self.drive = drive
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}({self.lhs!r}, {len(self.ids)} ids)"
@@ -53,5 +59,5 @@ class InIds(Expression):
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*params, self.ids)
         # `lhs` is a column Django compiled; the ids travel as a parameter.
-        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        sql = f"{'' if self.drive else '+'}{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
         return sql, (*params, json.dumps(self.ids))
