@@ -217,7 +217,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis whose bursts wait their turn instead of emptying its pool (realtime.py)
+            "BACKEND": "maillage.core.realtime.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": env_str("MAILLAGE_REDIS_PREFIX", "maillage") + ":asgi",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -56,43 +57,30 @@ def _wants_mail(member_id: int) -> bool:
     return preferences.delivery_for(member_id, preferences.MESSAGE_KIND) == Delivery.DELAYED
 
 
-def unread_email_schedule(message: Message) -> None:
-    """After commit: one delayed task per recipient who wants the e-mail (the task re-checks
-    everything when it runs)."""
-    from django.db import transaction
-
-    if message.kind != MessageKind.TEXT:
-        return
-    conversation_id, sender_id = message.conversation_id, message.sender_id
-
-    def schedule() -> None:
-        if not getattr(default_task_backend, "supports_defer", False):
-            return  # an in-process queue: the worker's tick sends it once the delay has passed
-        delay = message_email_delay()
-        run_after = timezone.now() + delay
-        recipients = (
-            Participant.objects.filter(
-                conversation_id=conversation_id, left_at__isnull=True, muted=False
-            )
-            .exclude(member_id=sender_id)
-            .exclude(request_state=RequestState.DECLINED)
-            .values_list("member_id", flat=True)
-        )
-        for member_id in recipients:
-            if not _wants_mail(member_id):
-                continue
-            # One pending task per member at a time: the messages that arrive meanwhile are
-            # covered by it or, if younger than the delay when it runs, by the next tick.
-            if not cache.add(
-                f"messaging:unread-mail:{member_id}", 1, timeout=int(delay.total_seconds()) or 1
-            ):
-                continue
-            try:
-                unread_messages_email_task.using(run_after=run_after).enqueue(member_id)
-            except Exception:  # noqa: BLE001 — the sweep catches it
-                logger.exception("Could not schedule the unread-messages e-mail of %s", member_id)
-
-    transaction.on_commit(schedule)
+def unread_email_schedule(member_ids: Iterable[int]) -> None:
+    """Called after a text message is committed (events.message_created), with its recipients
+    who have not muted the conversation, the sender excluded: one delayed task per recipient who
+    wants the e-mail and has none waiting (the task re-checks everything when it runs)."""
+    if not getattr(default_task_backend, "supports_defer", False):
+        return  # an in-process queue: the worker's tick sends it once the delay has passed
+    delay = message_email_delay()
+    run_after = timezone.now() + delay
+    for member_id in member_ids:
+        # One pending task per member at a time: the messages that arrive meanwhile are
+        # covered by it or, if younger than the delay when it runs, by the next tick. The claim
+        # comes before the preference, so the usual case (a task already waits) reads nothing
+        # from the database; a member who does not want the e-mail holds a claim that only
+        # expires (if they change their mind meanwhile, the tick covers them).
+        if not cache.add(
+            f"messaging:unread-mail:{member_id}", 1, timeout=int(delay.total_seconds()) or 1
+        ):
+            continue
+        if not _wants_mail(member_id):
+            continue
+        try:
+            unread_messages_email_task.using(run_after=run_after).enqueue(member_id)
+        except Exception:  # noqa: BLE001 — the sweep catches it
+            logger.exception("Could not schedule the unread-messages e-mail of %s", member_id)
 
 
 @task()

@@ -12,28 +12,36 @@ from django.db import transaction
 
 from maillage.core import audience, realtime
 
-from .models import Conversation, Message, Participant
+from .models import Conversation, Message, MessageKind, Participant
+
+
+def _current_rows(conversation_id: int) -> list[tuple[int, bool]]:
+    """(member id, muted) of the current participants who did not decline."""
+    return list(
+        Participant.objects.filter(conversation_id=conversation_id, left_at__isnull=True)
+        .exclude(request_state="declined")
+        .values_list("member_id", "muted")
+    )
+
+
+def _unblocked(member_ids: list[int], about_member_id: int | None) -> list[int]:
+    """`member_ids` minus anyone on either side of a block with `about_member_id` (one cached
+    set read for all of them: a block counts for both sides)."""
+    if about_member_id is None:
+        return member_ids
+    blocked = audience.relation(audience.BLOCKED).ids_for(about_member_id)
+    return [m for m in member_ids if m == about_member_id or m not in blocked]
 
 
 def _recipients(conversation_id: int, *, about_member_id: int | None) -> list[int]:
     """Current participants, minus anyone on either side of a block with `about_member_id`."""
-    ids = list(
-        Participant.objects.filter(conversation_id=conversation_id, left_at__isnull=True)
-        .exclude(request_state="declined")
-        .values_list("member_id", flat=True)
-    )
-    if about_member_id is None:
-        return ids
-    return [m for m in ids if m == about_member_id or not audience.is_blocked(m, about_member_id)]
+    ids = [member_id for member_id, _muted in _current_rows(conversation_id)]
+    return _unblocked(ids, about_member_id)
 
 
 def _fan_out(conversation_id: int, event: str, data: dict, *, about_member_id: int | None) -> None:
     def send() -> None:
-        from .selectors import forget_unread_count
-
         for member_id in _recipients(conversation_id, about_member_id=about_member_id):
-            if event == "message.new":
-                forget_unread_count(member_id)
             realtime.push_now(member_id=member_id, event=event, data=data)
 
     transaction.on_commit(send)
@@ -49,10 +57,26 @@ def _payload(message: Message) -> dict:
 
 
 def message_created(message: Message) -> None:
-    _fan_out(message.conversation_id, "message.new", _payload(message), about_member_id=message.sender_id)
-    from .email import unread_email_schedule  # the "unread messages" e-mail, after a delay
+    """After commit, in one pass over the participants (one query): forget the recipients'
+    unread counts, push `message.new` to them, then schedule the "unread messages" e-mail of
+    those who have not muted the conversation (email.py; a text message only)."""
+    from .email import unread_email_schedule
+    from .selectors import forget_unread_counts
 
-    unread_email_schedule(message)
+    conversation_id, sender_id = message.conversation_id, message.sender_id
+    data = _payload(message)
+    mail = message.kind == MessageKind.TEXT
+
+    def send() -> None:
+        rows = _current_rows(conversation_id)
+        recipients = _unblocked([member_id for member_id, _muted in rows], sender_id)
+        forget_unread_counts(recipients)  # before the event: a badge it refreshes is current
+        for member_id in recipients:
+            realtime.push_now(member_id=member_id, event="message.new", data=data)
+        if mail:
+            unread_email_schedule([m for m, muted in rows if not muted and m != sender_id])
+
+    transaction.on_commit(send)
 
 
 def message_changed(message: Message, event: str) -> None:

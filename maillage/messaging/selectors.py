@@ -54,9 +54,18 @@ def unread_conversations_count(member_id: int) -> int:
 
 
 def forget_unread_count(member_id: int) -> None:
-    key = _unread_key(member_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget_unread_counts([member_id])
+
+
+def forget_unread_counts(member_ids: list[int]) -> None:
+    """Drop the cached counts now and, inside a transaction, again after commit (a page that
+    read the old state meanwhile may have cached it again). One cache round trip each."""
+    keys = [_unread_key(m) for m in member_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # --- Pages (inbox, conversation) ----------------------------------------------------------------

@@ -230,17 +230,28 @@ def message_send(
         existing = Message.objects.filter(sender=sender, client_id=client_id).first()
         if existing is not None:
             return existing
-    mine = _active_participant(sender, conversation)
+    other_id = _direct_other(conversation, sender.pk)
+    # The sender's row and, one-to-one, the other side's row with its member: one query.
+    wanted = [sender.pk] if other_id is None else [sender.pk, other_id]
+    rows = {
+        row.member_id: row
+        for row in Participant.objects.filter(
+            conversation=conversation, member_id__in=wanted
+        ).select_related("member")
+    }
+    mine = rows.get(sender.pk)
+    if mine is None or mine.left_at is not None:
+        raise _error(_("You are no longer in this conversation."), "not_participant")
     attachments = [a for a in (attachments or ()) if a is not None]
     body = _check_body(body, has_attachments=bool(attachments))
-    other_id = _direct_other(conversation, sender.pk)
     other_row = None
+    other_row_before = None
     if other_id is not None:
-        other = User.objects.filter(pk=other_id).first()
-        if other is None:
+        other_row = rows.get(other_id)
+        if other_row is None:
             raise _error(_("You cannot send a message to this member."), "unreachable")
-        _check_reachable(sender, other)
-        other_row = Participant.objects.get(conversation=conversation, member_id=other_id)
+        _check_reachable(sender, other_row.member)
+        other_row_before = (other_row.request_state, other_row.archived)
         if mine.request_state != RequestState.ACCEPTED and not Message.objects.filter(
             conversation=conversation, sender_id=other_id, kind=MessageKind.TEXT
         ).exists():
@@ -263,18 +274,27 @@ def message_send(
                 _check_request_quota(sender)
     prepared = attachment_files.attachments_prepare(attachments)
     _check_rate(sender)
+
+    def create() -> Message:
+        return Message.objects.create(
+            conversation=conversation,
+            sender=sender,
+            body=body,
+            body_html=str(render_markdown(body)),
+            client_id=client_id,
+        )
+
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    conversation=conversation,
-                    sender=sender,
-                    body=body,
-                    body_html=str(render_markdown(body)),
-                    client_id=client_id,
-                )
-        except IntegrityError:
-            return Message.objects.get(sender=sender, client_id=client_id)
+        if client_id is None:
+            message = create()
+        else:
+            # Only a client id can collide (the same form sent twice at once): only then is a
+            # savepoint worth its two statements.
+            try:
+                with transaction.atomic():
+                    message = create()
+            except IntegrityError:
+                return Message.objects.get(sender=sender, client_id=client_id)
         if prepared:
             attachment_files.attachments_store(message, prepared)
         Conversation.objects.filter(pk=conversation.pk).update(
@@ -289,12 +309,17 @@ def message_send(
         mine.marked_unread = False
         mine.archived = False
         mine.save(update_fields=["request_state", "last_read_message_id", "last_read_at", "marked_unread", "archived"])
-        if other_row is not None and other_row.request_state != RequestState.DECLINED:
-            other_row.archived = False
-            other_row.save(update_fields=["request_state", "archived"])
-        Participant.objects.filter(conversation=conversation, left_at__isnull=True, archived=True).exclude(
-            member=sender
-        ).exclude(request_state=RequestState.DECLINED).update(archived=False)
+        if other_row is not None:
+            # One-to-one: the other side is the only other participant; its row is written
+            # only when this message changes it (a request, an archived conversation).
+            if other_row.request_state != RequestState.DECLINED:
+                other_row.archived = False
+            if (other_row.request_state, other_row.archived) != other_row_before:
+                other_row.save(update_fields=["request_state", "archived"])
+        else:
+            Participant.objects.filter(conversation=conversation, left_at__isnull=True, archived=True).exclude(
+                member=sender
+            ).exclude(request_state=RequestState.DECLINED).update(archived=False)
         events.message_created(message)
     return message
 
