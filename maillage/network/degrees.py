@@ -68,6 +68,11 @@ PROCESS_MEMO_IDS = 500_000
 # Mutual connections ranked closest first from the cached sets up to this many; beyond, one
 # grouped query counts the closeness (reading thousands of sets would take seconds).
 CLOSENESS_FROM_SETS = 200
+# `degrees_of_many`: people whose degree comes from their own 1st-degree sets, at most; and the
+# most connections a viewer may have for their 2nd-degree set to be built (connections of
+# connections: a few hundred thousand rows at most).
+MANY_FROM_SETS = 300
+SECOND_SET_MAX_FIRST = 500
 
 
 class _DecodedSets:
@@ -292,6 +297,40 @@ def degrees_for(viewer_id: int | None, other_ids: Iterable[int]) -> dict[int, in
             result[other] = SECOND
         else:
             result[other] = THIRD_PLUS
+    return result
+
+
+def degrees_of_many(viewer_id: int, other_ids: Iterable[int]) -> dict[int, int]:
+    """Degrees of any number of people (thousands: every match of a search, before ranking),
+    blocked people left out like `degrees_for`. Up to `MANY_FROM_SETS` people, their 1st-degree
+    sets; beyond, the viewer's 2nd-degree set when it is cheap to build (a viewer with at most
+    `SECOND_SET_MAX_FIRST` connections) or one query over those people's connections (a hub,
+    whose 2nd degree would take a scan of millions of rows)."""
+    ids = [i for i in dict.fromkeys(other_ids) if i != viewer_id]
+    if len(ids) <= MANY_FROM_SETS:
+        return degrees_for(viewer_id, ids)
+    blocked = blocked_ids(viewer_id)
+    first = first_degree_ids(viewer_id)
+    further = [i for i in ids if i not in blocked and i not in first]
+    if not first or not further:
+        second: frozenset[int] | set[int] = frozenset()
+    elif len(first) <= SECOND_SET_MAX_FIRST:
+        second = second_degree_ids(viewer_id)
+    else:
+        viewers = Connection.objects.filter(member_id=viewer_id).values("other_id")
+        second = set(
+            Connection.objects.filter(member_id__in=further, other_id__in=viewers)
+            .values_list("member_id", flat=True)
+            .distinct()
+        )
+    result = {}
+    for other in ids:
+        if other in blocked:
+            continue
+        if other in first:
+            result[other] = FIRST
+        else:
+            result[other] = SECOND if other in second else THIRD_PLUS
     return result
 
 

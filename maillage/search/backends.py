@@ -20,7 +20,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q
+from django.db.models.expressions import Expression, RawSQL
 
 Term = tuple[str, bool]  # (folded word, match as prefix)
 
@@ -31,6 +32,10 @@ class SearchBackend(ABC):
     @abstractmethod
     def entry_ids(self, terms: Sequence[Term], *, all_of: bool = False) -> RawSQL:
         """Ids of the entries containing any (or, with `all_of`, every) of `terms`."""
+
+    def matches(self, terms: Sequence[Term], *, all_of: bool = False) -> Q | Expression:
+        """A filter on `SearchEntry` rows: they contain any (or every) of `terms`."""
+        return Q(pk__in=self.entry_ids(terms, all_of=all_of))
 
 
 class SqliteBackend(SearchBackend):
@@ -62,6 +67,30 @@ class PostgresBackend(SearchBackend):
             "SELECT id FROM search_searchentry WHERE to_tsvector('simple'::regconfig, text) "
             "@@ to_tsquery('simple'::regconfig, %s)",
             [self.expression(terms, all_of=all_of)],
+        )
+
+    def matches(self, terms: Sequence[Term], *, all_of: bool = False) -> Expression:
+        # On the row itself rather than `id IN (...)`: PostgreSQL then reads the GIN index and
+        # checks the other conditions (the audience) on the matching rows only, where the
+        # subquery made it scan every entry (150 ms on 600,000 entries) to join them.
+        return _TextMatches(self.expression(terms, all_of=all_of))
+
+
+class _TextMatches(Func):
+    """`to_tsvector('simple', text) @@ to_tsquery('simple', query)`, the expression the GIN
+    index of migration 0002 covers."""
+
+    output_field = BooleanField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__(F("text"))
+        self.query = query
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"to_tsvector('simple'::regconfig, {column}) @@ to_tsquery('simple'::regconfig, %s)",
+            (*params, self.query),
         )
 
 

@@ -7,8 +7,9 @@ neither make a person match nor rank them higher, and a filter never matches it 
 and inactive members never appear.
 
 Ranking: closer degrees first (1st, 2nd, 3rd+), then match quality (exact word > prefix > one
-typo; name > headline and organization > the rest), then mutual connections. The degree is
-computed in SQL so the `MAX_CANDIDATES` kept for ranking are the closest ones.
+typo; name > headline and organization > the rest), then mutual connections. The degree of
+every match (ids only, at most `MAX_MATCHES`) comes from the cached degree sets
+(`degrees.degrees_of_many`), so the `MAX_CANDIDATES` kept for ranking are the closest ones.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 
 from maillage.accounts.models import User
 from maillage.core import audience
 from maillage.core.audience import Audience
 from maillage.network import degrees
-from maillage.network.models import Connection
 from maillage.network.selectors import people_for_viewer
 
 from .backends import Term, get_backend
@@ -31,6 +31,7 @@ from .text import TYPO_MIN_LENGTH, deletions, within_one_edit, words
 
 MAX_WORDS = 6  # words of a query (and of each filter) taken into account
 MAX_CANDIDATES = 300  # matching members ranked per search (the closest by degree)
+MAX_MATCHES = 10_000  # matching members whose degree is looked at (ids only)
 MAX_TYPO_TERMS = 200  # vocabulary rows read per search for typo tolerance
 DEGREES = (1, 2, 3)
 
@@ -148,36 +149,28 @@ def people_search(
         w: [(w, True), *((t, False) for t in sorted(typos[w]))] for w in query_words
     }
     for w in query_words:
-        matching = visible.filter(pk__in=backend.entry_ids(word_terms[w]))
+        matching = visible.filter(backend.matches(word_terms[w]))
         members = members.filter(pk__in=matching.values("member_id"))
     for group, text in ((SearchGroup.ORGANIZATION, query.org), (SearchGroup.LOCATION, query.location)):
         filter_words = words(text)[:MAX_WORDS]
         if filter_words:
             # Every word of the filter, as a prefix, in one entry of that field group.
             matching = visible.filter(
-                group=group,
-                pk__in=backend.entry_ids([(w, True) for w in filter_words], all_of=True),
+                backend.matches([(w, True) for w in filter_words], all_of=True), group=group
             )
             members = members.filter(pk__in=matching.values("member_id"))
 
-    first = Connection.objects.filter(member_id=viewer.pk).values("other_id")
-    second = Connection.objects.filter(member_id__in=first).values("other_id")
-    members = members.annotate(
-        search_degree=Case(
-            When(pk__in=first, then=Value(1)),
-            When(pk__in=second, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
+    # Degrees from the cached sets, not in SQL: "connections of connections" as a subquery is a
+    # scan of every connection of the viewer's connections (millions of rows for a hub).
+    matched = list(members.values_list("pk", flat=True)[:MAX_MATCHES])
+    found = degrees.degrees_of_many(viewer.pk, matched)
+    candidates = sorted(
+        ((pk, found[pk]) for pk in matched if pk in found),
+        key=lambda row: (row[1], row[0]),
     )
     if query.degrees:
-        members = members.filter(search_degree__in=sorted(query.degrees))
-    candidates = list(
-        members.order_by("search_degree", "pk").values_list("pk", "search_degree")[
-            : max_candidates + 1
-        ]
-    )
-    capped = len(candidates) > max_candidates
+        candidates = [row for row in candidates if row[1] in query.degrees]
+    capped = len(candidates) > max_candidates or len(matched) == MAX_MATCHES
     candidates = candidates[:max_candidates]
     if not candidates:
         return PeoplePage(page_number=page)

@@ -323,3 +323,22 @@ def test_a_request_reads_each_version_and_set_once(chain, monkeypatch):
     # Outside a request each call reads a's version again (for its blocks and its
     # connections); the sets themselves come from the process's decoded memo.
     assert reads == [[f"net:v:{a.pk}"]] * 4
+
+
+@pytest.mark.parametrize("second_set_max_first", [500, 0], ids=["second-set", "query"])
+def test_degrees_of_many_people_match_degrees_for(
+    chain, django_capture_on_commit_callbacks, monkeypatch, second_set_max_first
+):
+    """Search asks for thousands of degrees at once: whichever way they are found, they are
+    the degrees of `degrees_for`, blocks included."""
+    a, b, c, d, e, f = chain
+    with django_capture_on_commit_callbacks(execute=True):
+        services.block_add(blocker=d, blocked=b)
+    everyone = [p.pk for p in chain]
+    monkeypatch.setattr(degrees, "MANY_FROM_SETS", 0)
+    monkeypatch.setattr(degrees, "SECOND_SET_MAX_FIRST", second_set_max_first)
+    for viewer in chain:
+        assert degrees.degrees_of_many(viewer.pk, everyone) == degrees.degrees_for(
+            viewer.pk, everyone
+        )
+    assert degrees.degrees_of_many(b.pk, everyone) == {a.pk: 1, c.pk: 1, e.pk: 3, f.pk: 3}
