@@ -31,7 +31,7 @@ from .text import TYPO_MIN_LENGTH, deletions, within_one_edit, words
 
 MAX_WORDS = 6  # words of a query (and of each filter) taken into account
 MAX_CANDIDATES = 300  # matching members ranked per search (the closest by degree)
-MAX_MATCHES = 10_000  # matching members whose degree is looked at (ids only)
+MAX_MATCHES = 20_000  # matching members whose degree is looked at (ids only)
 MAX_TYPO_TERMS = 200  # vocabulary rows read per search for typo tolerance
 DEGREES = (1, 2, 3)
 
@@ -124,6 +124,30 @@ def _scores(rows, query_words: list[str], typos: dict[str, set[str]]) -> dict[in
     return {member_id: sum(per_word.values()) for member_id, per_word in best.items()}
 
 
+def _closest(viewer: User, matched: list[int], wanted: frozenset[int], limit: int):
+    """The first `limit` of `matched` (ids in order) with a degree in `wanted`, by degree then
+    id, as (id, degree). Degrees come from the cached sets, not from SQL ("connections of
+    connections" as a subquery scans every connection of the viewer's connections: millions of
+    rows for a hub), and only as far as needed: the 1st degree is a set lookup; the others are
+    looked up in slices of `limit`, until enough people at the 2nd degree rank every later one
+    out."""
+    first = degrees.first_degree_ids(viewer.pk)
+    closest = [(pk, 1) for pk in matched if pk in first] if 1 in wanted else []
+    if len(closest) >= limit or not wanted - {1}:
+        return closest[:limit]
+    rest = [pk for pk in matched if pk not in first]
+    further: list[tuple[int, int]] = []
+    needed = limit - len(closest)
+    for start in range(0, len(rest), limit):
+        chunk = rest[start : start + limit]
+        found = degrees.degrees_of_many(viewer.pk, chunk)
+        further += [(pk, found[pk]) for pk in chunk if found.get(pk) in wanted]
+        if sum(1 for _pk, degree in further if degree == 2) >= needed:
+            break
+    further.sort(key=lambda row: (row[1], row[0]))
+    return (closest + further)[:limit]
+
+
 def people_search(
     *,
     viewer: User,
@@ -160,16 +184,9 @@ def people_search(
             )
             members = members.filter(pk__in=matching.values("member_id"))
 
-    # Degrees from the cached sets, not in SQL: "connections of connections" as a subquery is a
-    # scan of every connection of the viewer's connections (millions of rows for a hub).
-    matched = list(members.values_list("pk", flat=True)[:MAX_MATCHES])
-    found = degrees.degrees_of_many(viewer.pk, matched)
-    candidates = sorted(
-        ((pk, found[pk]) for pk in matched if pk in found),
-        key=lambda row: (row[1], row[0]),
-    )
-    if query.degrees:
-        candidates = [row for row in candidates if row[1] in query.degrees]
+    # Ids only, in no order (the members' default order by name would sort them all).
+    matched = sorted(members.order_by().values_list("pk", flat=True)[:MAX_MATCHES])
+    candidates = _closest(viewer, matched, query.degrees or frozenset(DEGREES), max_candidates + 1)
     capped = len(candidates) > max_candidates or len(matched) == MAX_MATCHES
     candidates = candidates[:max_candidates]
     if not candidates:

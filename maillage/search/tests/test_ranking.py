@@ -80,3 +80,33 @@ def test_pages_follow_the_ranking():
     assert sorted(ids) == sorted(p.pk for p in people)
     assert set(ids[:2]) == {people[0].pk, people[1].pk}
     assert [m.degree for m in page1.results] == [1, 1, 3]
+
+
+@pytest.mark.parametrize("degrees_wanted", [{1, 2, 3}, {2}, {3}, {1, 3}])
+def test_the_closest_are_kept_when_only_a_few_are_ranked(monkeypatch, degrees_wanted):
+    """Degrees are looked up slice by slice until enough 2nd-degree people are found: the kept
+    candidates are still the closest (then lowest ids) of all the matches."""
+    from maillage.network import degrees
+    from maillage.search import selectors
+
+    viewer, middle = member(), member()
+    connect(viewer, middle)
+    people = [person("Ysolde", "Marchal") for _ in range(9)]
+    for index, someone in enumerate(people):
+        if index % 3 == 0:
+            connect(viewer, someone)  # 1st degree
+        elif index % 3 == 1:
+            connect(middle, someone)  # 2nd degree
+    monkeypatch.setattr(degrees, "MANY_FROM_SETS", 0)  # the many-people path, on few people
+    query = PeopleQuery(q="ysolde", degrees=frozenset(degrees_wanted))
+    found = degrees.degrees_for(viewer.pk, [p.pk for p in people])
+    expected = sorted(
+        ((p.pk, found[p.pk]) for p in people if found[p.pk] in degrees_wanted),
+        key=lambda row: (row[1], row[0]),
+    )
+    for max_candidates in (1, 2, 4, 20):
+        page = people_search(viewer=viewer, query=query, max_candidates=max_candidates)
+        assert [m.pk for m in page.results] == [pk for pk, _d in expected[:max_candidates]]
+        assert page.capped == (len(expected) > max_candidates)
+    matched = sorted(p.pk for p in people)
+    assert selectors._closest(viewer, matched, frozenset(degrees_wanted), 2) == expected[:2]
