@@ -48,6 +48,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import cache
@@ -125,6 +126,19 @@ def request_memo_start(**_kwargs) -> None:
 def request_memo_end(**_kwargs) -> None:
     """`request_finished` receiver."""
     _request_memo.set(None)
+
+
+@contextmanager
+def _one_reading():
+    """Outside a request, the memo of one call: its versions are read in one round trip."""
+    if _request_memo.get() is not None:
+        yield
+        return
+    token = _request_memo.set({"versions": {}, "sets": {}})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
 
 
 def _version_key(member_id: int) -> str:
@@ -283,11 +297,14 @@ def degrees_for(viewer_id: int | None, other_ids: Iterable[int]) -> dict[int, in
     ids = [i for i in other_ids if i != viewer_id]
     if not ids:
         return {}
-    blocked = blocked_ids(viewer_id)
-    first = first_degree_ids(viewer_id)
+    with _one_reading():
+        # Everyone's version in one round trip; the sets then come from the memos.
+        _versions([viewer_id, *ids])
+        blocked = blocked_ids(viewer_id)
+        first = first_degree_ids(viewer_id)
+        further = [other for other in ids if other not in blocked and other not in first]
+        theirs = first_degree_ids_many(further) if further and first else {}
     result = {}
-    further = [other for other in ids if other not in blocked and other not in first]
-    theirs = first_degree_ids_many(further) if further and first else {}
     for other in ids:
         if other in blocked:
             continue
@@ -347,8 +364,9 @@ def mutual_counts(viewer_id: int | None, other_ids: Iterable[int]) -> dict[int, 
     ids = [i for i in other_ids if i != viewer_id]
     if not ids:
         return {}
-    sets = first_degree_ids_many([viewer_id, *ids])
-    mine = sets[viewer_id] - blocked_ids(viewer_id)
+    with _one_reading():
+        sets = first_degree_ids_many([viewer_id, *ids])
+        mine = sets[viewer_id] - blocked_ids(viewer_id)
     return {other: len(mine & sets[other]) for other in ids}
 
 

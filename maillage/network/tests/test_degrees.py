@@ -310,8 +310,8 @@ def test_a_request_reads_each_version_and_set_once(chain, monkeypatch):
             assert degrees.degree_of(a.pk, c.pk) == 2
             assert not degrees.blocked_ids(a.pk)
         first_reads = len(reads)
-        # a's version, blocks and connections, then c's version and connections: once each.
-        assert first_reads == 5
+        # Both versions (one round trip), a's blocks and connections, c's connections: once.
+        assert first_reads == 4
         services.connection_create(member_id=a.pk, other_id=c.pk)
         degrees.invalidate_around(a.pk, c.pk)
         assert degrees.degree_of(a.pk, c.pk) == 1
@@ -320,9 +320,9 @@ def test_a_request_reads_each_version_and_set_once(chain, monkeypatch):
     reads.clear()
     degrees.degree_of(a.pk, c.pk)
     degrees.degree_of(a.pk, c.pk)
-    # Outside a request each call reads a's version again (for its blocks and its
-    # connections); the sets themselves come from the process's decoded memo.
-    assert reads == [[f"net:v:{a.pk}"]] * 4
+    # Outside a request each call reads the versions again, in one round trip; the sets
+    # themselves come from the process's decoded memo.
+    assert reads == [[f"net:v:{a.pk}", f"net:v:{c.pk}"]] * 2
 
 
 @pytest.mark.parametrize("second_set_max_first", [500, 0], ids=["second-set", "query"])
