@@ -51,6 +51,7 @@ MAX_AGE = timedelta(hours=24)
 PLAUSIBLE = 4 * STORED
 # Candidates tied with the last plausible one are all kept, up to this many (by id).
 PLAUSIBLE_TIES = 2000
+MUTUAL_FROM_CONNECTIONS = 500
 # A very common city or skill can match thousands of members; these matches only add a little
 # to a score, so each of those lookups reads at most this many rows.
 WEAK_MATCH_ROWS = 2000
@@ -194,8 +195,14 @@ def suggestions_compute(member: User) -> list[tuple[int, float, list[dict]]]:
     mutual: dict[int, int] = {}
     if first:
         mine = Connection.objects.filter(member_id=member_id).values("other_id")
+        # A hub's connections of connections are millions of rows: its most recent
+        # `MUTUAL_FROM_CONNECTIONS` connections count the mutual connections that rank the
+        # candidates (pages show the live count).
+        counting = mine
+        if len(first) > MUTUAL_FROM_CONNECTIONS:
+            counting = mine.order_by("-created_at")[:MUTUAL_FROM_CONNECTIONS]
         mutual_rows = (
-            Connection.objects.filter(member_id__in=mine)
+            Connection.objects.filter(member_id__in=counting)
             .exclude(other_id__in=mine)
             .exclude(other_id=member_id)
             .values("other_id")

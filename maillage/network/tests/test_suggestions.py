@@ -557,3 +557,21 @@ def test_dismiss_refuses_get_anonymous_blocked_self_and_unknown(client):
     unknown = "00000000-0000-4000-8000-000000000000"
     assert client.post(f"/network/suggestions/{unknown}/dismiss/").status_code == 404
     assert not SuggestionDismissal.objects.exists()
+
+
+def test_a_hub_counts_mutual_connections_through_its_most_recent_connections(monkeypatch):
+    from maillage.network.models import Connection
+
+    me = person()
+    older, newer = person(), person()
+    connect(me, older)
+    connect(me, newer)
+    Connection.objects.filter(member=me, other=older).update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
+    through_older, through_newer = person(), person()
+    connect(older, through_older)
+    connect(newer, through_newer)
+    assert {c for c, _s, _r in sugg.suggestions_compute(me)} == {through_older.pk, through_newer.pk}
+    monkeypatch.setattr(sugg, "MUTUAL_FROM_CONNECTIONS", 1)
+    assert [c for c, _s, _r in sugg.suggestions_compute(me)] == [through_newer.pk]
