@@ -17,7 +17,6 @@ from typing import Any
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer as _ChannelsRedisLayer
-from channels_redis.utils import create_pool as create_redis_pool
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -40,18 +39,14 @@ class RedisChannelLayer(_ChannelsRedisLayer):
     every closing socket cancels its receive — can keep that connection, and the pool then
     runs dry for good).
 
-    redis-py's read timeout (`socket_timeout`, 5 s by default) must also outlast the layer's
-    5-second blocking pop, or an idle receive loop fails with `TimeoutError` when the two race,
-    and the socket whose consumer ran it dies.
+    redis-py's read timeout (5 s) is left as it is, equal to the layer's blocking pop: a closing
+    socket sometimes logs a `TimeoutError` from that pop, but with a longer read timeout a
+    cancelled receive was seen to go on popping forever, and the server could not shut down.
     """
 
     def __init__(self, *args, concurrency: int = 50, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.concurrency = concurrency
-
-    def create_pool(self, index):
-        host = {"socket_timeout": self.brpop_timeout + 10, **self.hosts[index]}
-        return create_redis_pool(host)
 
     def _slots(self) -> asyncio.Semaphore:
         """This event loop's semaphore, kept with channels_redis' per-loop state (dropped
