@@ -19,9 +19,11 @@ Then, through Django's full request stack (test client, same middleware as produ
 * `/home/` ranked (the default order) and most recent first;
 * the next page of each (`/feed/page/?cursor=…`, the infinite scroll's htmx request).
 
-It prints the median, p95 and p99 time and the queries per page, and exits 1 when a p95 budget is
-missed. Set DATABASE_URL to an empty PostgreSQL database to measure there instead (its tables
-are created by `migrate`; the data is left behind).
+It prints the median, p95 and p99 time, the median processor time of this process (Python: the
+view, the ORM, the templates — steadier than the time when other work shares the machine) and the
+queries per page, and exits 1 when a p95 budget is missed. Set DATABASE_URL to an empty
+PostgreSQL database to measure there instead (its tables are created by `migrate`; the data is
+left behind, and a later run on the same database measures it again without generating).
 """
 
 from __future__ import annotations
@@ -37,11 +39,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+# The goal for a member with 100 to 500 connections on an instance of 100,000 members.
 BUDGET_P95_MS = {
-    "home, ranked": 400,
-    "home, most recent": 150,
-    "next page, ranked": 400,
-    "next page, most recent": 150,
+    "home, ranked": 100,
+    "home, most recent": 100,
+    "next page, ranked": 100,
+    "next page, most recent": 100,
 }
 
 WORDS = (
@@ -52,10 +55,11 @@ WORDS = (
 TAGS = ["hiring", "design", "python", "teletravail", "accessibility", "data"]
 
 
-def summary(name: str, timings: list[float], queries: list[int]) -> dict:
+def summary(name: str, timings: list[float], queries: list[int], cpu: list[float]) -> dict:
     timings = sorted(timings)
     return {
         "page": name,
+        "cpu": statistics.median(cpu),
         "median": statistics.median(timings),
         "p95": timings[max(0, int(len(timings) * 0.95) - 1)],
         "p99": timings[max(0, int(len(timings) * 0.99) - 1)],
@@ -328,12 +332,13 @@ def main() -> int:
             path, headers = f"/feed/page/?cursor={cursor}", {"HTTP_HX_REQUEST": "true"}
         else:
             path, headers = "/home/", {}
-        timings, queries = [], []
+        timings, queries, cpu = [], [], []
         for n in range(args.requests + 5):
             with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path, HTTP_HOST="127.0.0.1", **headers)
                 elapsed = (time.perf_counter() - start) * 1000
+                spent = (time.process_time() - start_cpu) * 1000
             assert response.status_code == 200, (path, response.status_code)
             shown = len(re.findall(rb'<article class="card post[ "]', response.content))
             assert shown == 10, (name, shown)
@@ -341,7 +346,8 @@ def main() -> int:
             if n >= 5:  # the first five warm the caches
                 timings.append(elapsed)
                 queries.append(len(captured))
-        return summary(name, timings, queries)
+                cpu.append(spent)
+        return summary(name, timings, queries, cpu)
 
     results = [
         measure("home, ranked", "ranked", next_page=False),
@@ -357,14 +363,15 @@ def main() -> int:
         f"{args.requests} requests per page, warm; "
         f"data generated in {generated:.1f} s"
     )
-    print("| page | median ms | p95 ms | p99 ms | queries | budget p95 |")
-    print("|---|---|---|---|---|---|")
+    print("| page | median ms | p95 ms | p99 ms | CPU median ms | queries | budget p95 |")
+    print("|---|---|---|---|---|---|---|")
     missed = False
     for r in results:
         budget = BUDGET_P95_MS[r["page"]]
         missed |= r["p95"] > budget
         print(
-            f"| {r['page']} | {r['median']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['queries']} | {budget} |"
+            f"| {r['page']} | {r['median']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['cpu']:.1f} "
+            f"| {r['queries']} | {budget} |"
         )
     return 1 if missed else 0
 
