@@ -34,10 +34,9 @@ class RedisChannelLayer(_ChannelsRedisLayer):
     channels_redis gives each event loop one redis-py pool, which raises
     `MaxConnectionsError` once 100 connections are in use at once: 200 sockets closing together
     (a deploy, a proxy restart) each run a `group_discard` at the same moment. Here the
-    operations beyond `concurrency` wait their turn instead (redis-py's own waiting pool,
-    `BlockingConnectionPool`, is not used: a task cancelled while it gives a connection back —
-    every closing socket cancels its receive — can keep that connection, and the pool then
-    runs dry for good).
+    operations beyond `concurrency` wait their turn instead; the pool itself stays channels_redis'
+    (redis-py's waiting `BlockingConnectionPool` was tried only with the longer read timeout
+    below, and dropped with it).
 
     redis-py's read timeout (5 s) is left as it is, equal to the layer's blocking pop: a closing
     socket sometimes logs a `TimeoutError` from that pop, but with a longer read timeout a
