@@ -1,17 +1,21 @@
 """Ranking the home feed: which posts are candidates for a viewer, and how each one scores.
 
 A score is the product of named factors (`Factor`), each with a weight and the reason it stands
-for, so "Why am I seeing this?" lists exactly what scored the post — nothing is recomputed for
-the explanation. Every input is read *as of* a moment (`as_of`): reactions, comments, reposts and
-the viewer's past interactions made later do not count. A page cursor carries that moment, so
-the next page sees the same scores and the ranked order never repeats or skips a post while new
-activity arrives.
+for, so "Why am I seeing this?" lists exactly what scored the post: the weights of every
+candidate and the words of the posts shown come from the same `factors_for`. Every input is
+read *as of* a moment (`as_of`): reactions, comments, reposts and the viewer's past interactions
+made later do not count. A page cursor carries that moment, so the next page sees the same
+scores and the ranked order never repeats or skips a post while new activity arrives.
 
-Candidates (one bounded SQL query, newest first, at most `CANDIDATE_LIMIT`): published posts the
-viewer may see (`access.visible_posts_q`, never a rule of our own) from the last
-`WINDOW`, written by people the viewer follows (a connection implies a follow both ways) or by
-the viewer, tagged with a hashtag the viewer follows, or commented on / reacted to recently by
-one of the viewer's connections. Hidden posts and muted authors are left out.
+Candidates (one bounded SQL query, two for a large network; newest first, at most
+`CANDIDATE_LIMIT`): published posts the viewer may see (`access.visible_posts_q`, never a rule
+of our own) from the last `WINDOW`, written by people the viewer follows (a connection implies a
+follow both ways) or by the viewer, tagged with a hashtag the viewer follows, or commented on /
+reacted to recently by one of the viewer's connections. Hidden posts and muted authors are left
+out.
+
+The ranked order is by score, with one busy author's posts spread out (`rank`: at most 2 in any
+10 consecutive posts).
 """
 
 from __future__ import annotations
@@ -368,7 +372,9 @@ def score_candidates(viewer: User, net: Network, candidates: list[Candidate]) ->
     tagged: dict[int, list[str]] = defaultdict(list)
     if net.hashtags:
         for post_id, hashtag_id in (
-            PostHashtag.objects.filter(InIds("post_id", post_ids), hashtag_id__in=list(net.hashtags))
+            PostHashtag.objects.filter(
+                InIds("post_id", post_ids), hashtag_id__in=list(net.hashtags)
+            )
             .order_by("hashtag__name")
             .values_list("post_id", "hashtag_id")
         ):
@@ -394,7 +400,11 @@ def score_candidates(viewer: User, net: Network, candidates: list[Candidate]) ->
         factors = factors_for(c, net, inputs)
         scored.append(
             Scored(
-                candidate=c, factors=factors, score=product(factors), activity=activity, inputs=inputs
+                candidate=c,
+                factors=factors,
+                score=product(factors),
+                activity=activity,
+                inputs=inputs,
             )
         )
     return scored
