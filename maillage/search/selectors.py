@@ -23,6 +23,7 @@ from maillage.accounts.models import User
 from maillage.core import audience
 from maillage.core.audience import Audience
 from maillage.network import degrees
+from maillage.network.models import Connection
 from maillage.network.selectors import people_for_viewer
 
 from .backends import Term, get_backend
@@ -168,24 +169,40 @@ def people_search(
     visible = visible_entries(viewer)
 
     blocked = audience.relation(audience.BLOCKED).ids_for(viewer.pk)
-    members = User.objects.filter(is_active=True).exclude(pk=viewer.pk).exclude(pk__in=blocked)
     word_terms: dict[str, list[Term]] = {
         w: [(w, True), *((t, False) for t in sorted(typos[w]))] for w in query_words
     }
-    for w in query_words:
-        matching = visible.filter(backend.matches(word_terms[w]))
-        members = members.filter(pk__in=matching.values("member_id"))
+    conditions = [visible.filter(backend.matches(word_terms[w])) for w in query_words]
     for group, text in ((SearchGroup.ORGANIZATION, query.org), (SearchGroup.LOCATION, query.location)):
         filter_words = words(text)[:MAX_WORDS]
         if filter_words:
             # Every word of the filter, as a prefix, in one entry of that field group.
-            matching = visible.filter(
-                backend.matches([(w, True) for w in filter_words], all_of=True), group=group
+            conditions.append(
+                visible.filter(
+                    backend.matches([(w, True) for w in filter_words], all_of=True), group=group
+                )
             )
-            members = members.filter(pk__in=matching.values("member_id"))
-
-    # Ids only, in no order (the members' default order by name would sort them all).
-    matched = sorted(members.order_by().values_list("pk", flat=True)[:MAX_MATCHES])
+    if conditions:
+        # Member ids straight from the index, in no order: joining the members to check they
+        # are active doubled the time of a search matching 11,000 people (the index holds
+        # active members only, see services.member_index; the page checks again).
+        entries = conditions[0]
+        for other in conditions[1:]:
+            entries = entries.filter(member_id__in=other.values("member_id"))
+        found = entries.order_by().values_list("member_id", flat=True)[:MAX_MATCHES]
+        matched = sorted(set(found) - {viewer.pk} - set(blocked))
+    else:
+        # Degrees only: the viewer's connections, then everyone by id.
+        members = User.objects.filter(is_active=True).exclude(pk=viewer.pk)
+        matched = list(members.order_by("pk").values_list("pk", flat=True)[:MAX_MATCHES])
+        if 1 in (query.degrees or DEGREES) and len(matched) == MAX_MATCHES:
+            # Everyone did not fit: the viewer's connections (active ones) may lie beyond.
+            first = members.filter(
+                pk__in=Connection.objects.filter(member_id=viewer.pk).values("other_id")
+            )
+            matched = sorted(set(first.values_list("pk", flat=True)).union(matched))
+        hidden = set(blocked)
+        matched = [pk for pk in matched if pk not in hidden]
     candidates = _closest(viewer, matched, query.degrees or frozenset(DEGREES), max_candidates + 1)
     capped = len(candidates) > max_candidates or len(matched) == MAX_MATCHES
     candidates = candidates[:max_candidates]
@@ -208,7 +225,7 @@ def people_search(
     )
     start = (page - 1) * per_page
     page_ids = [pk for pk, _degree in ordered[start : start + per_page]]
-    by_id = User.objects.select_related("profile").in_bulk(page_ids)
+    by_id = User.objects.filter(is_active=True).select_related("profile").in_bulk(page_ids)
     results = [by_id[pk] for pk in page_ids if pk in by_id]
     people_for_viewer(viewer, results)
     return PeoplePage(

@@ -110,3 +110,18 @@ def test_the_closest_are_kept_when_only_a_few_are_ranked(monkeypatch, degrees_wa
         assert page.capped == (len(expected) > max_candidates)
     matched = sorted(p.pk for p in people)
     assert selectors._closest(viewer, matched, frozenset(degrees_wanted), 2) == expected[:2]
+
+
+def test_a_search_by_degree_alone_finds_connections_beyond_the_first_matches(monkeypatch):
+    from maillage.search import selectors
+
+    viewer = member()
+    others = [member() for _ in range(4)]
+    friend = member()  # the highest id: beyond the first MAX_MATCHES members by id
+    connect(viewer, friend)
+    monkeypatch.setattr(selectors, "MAX_MATCHES", 2)
+    page = people_search(viewer=viewer, query=PeopleQuery(degrees=frozenset({1})))
+    assert [m.pk for m in page.results] == [friend.pk]
+    everyone = people_search(viewer=viewer, query=PeopleQuery(degrees=frozenset({1, 2, 3})))
+    assert everyone.results[0].pk == friend.pk
+    assert others[0].pk in [m.pk for m in everyone.results]
