@@ -1,11 +1,11 @@
-"""Degrees of separation and mutual connections, from each member's cached 1st- and 2nd-degree
-sets — the way large networks answer "how am I related to this person?" on every page.
+"""Degrees of separation and mutual connections, from each member's cached 1st-degree set — the
+way large networks answer "how am I related to this person?" on every page.
 
 * `first_degree_ids(m)`: the members `m` is connected to (one index scan, cached).
+* a person is at the viewer's 2nd degree when their 1st-degree sets meet; mutual connections
+  are the intersection; nothing on the request path walks the graph pair by pair.
 * `second_degree_ids(m)`: connections of connections, minus `m` and their 1st degree (one
-  query, cached).
-* a person's degree for a viewer is then a set membership test, mutual connections a set
-  intersection; nothing on the request path walks the graph pair by pair.
+  query, cached) — only for members with few connections (`degrees_of_many`, for search).
 
 Caches are versioned per member. A change to the graph (connect, disconnect, block) bumps the
 version of both people — their 1st and 2nd degree change — and of everyone in their 1st degree
