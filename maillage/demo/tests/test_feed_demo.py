@@ -201,6 +201,7 @@ def test_camilles_first_page_shows_many_different_people(demo):
         authors = [item.post.author_id for item in page.items]
         assert len(authors) == 10, order
         assert len(set(authors)) >= 6, (order, Counter(authors))
-        # The ranking has no author-diversity rule yet: with recency decay, which of a busy
-        # author's posts lead depends on the hour the demo is read (seen: 3 of 10 on one run).
-        assert max(Counter(authors).values()) <= 3, (order, Counter(authors))
+        # The ranked feed spreads a busy author (at most 2 in any 10 ranked posts); the
+        # most-recent order does not.
+        limit = 2 if order == "ranked" else 3
+        assert max(Counter(authors).values()) <= limit, (order, Counter(authors))
