@@ -247,7 +247,8 @@ def second_degree_target(rng: random.Random, viewer) -> str | None:
 
 
 def search_terms(rng: random.Random) -> dict[str, str]:
-    """A common last name, a rare one (one or two members) and a common organization."""
+    """A common last name, a rare one (one or two members; else a full name that rare) and a
+    common organization."""
     from django.db.models import Count
 
     from maillage.accounts.models import User
@@ -261,6 +262,18 @@ def search_terms(rng: random.Random) -> dict[str, str]:
     )
     common = names.order_by("-n", "last_name").first()
     rare = sorted(row["last_name"] for row in names.filter(n__lte=2).order_by("last_name")[:200])
+    if not rare:
+        # Generated networks draw last names from a catalogue, so none is rare at 10,000
+        # members: look someone up by full name instead, as one does for a specific person.
+        pairs = (
+            User.objects.filter(is_active=True)
+            .exclude(last_name="")
+            .values("first_name", "last_name")
+            .annotate(n=Count("pk"))
+            .filter(n__lte=2)
+            .order_by("last_name", "first_name")[:200]
+        )
+        rare = sorted(f"{row['first_name']} {row['last_name']}" for row in pairs)
     org = (
         Position.objects.filter(end_date__isnull=True)
         .values("organization_name")
