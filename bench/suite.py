@@ -519,7 +519,7 @@ class Suite:
         )
         for label, params in (
             ("common last name", {"q": terms["common"]}),
-            ("rare last name", {"q": terms["rare"]}),
+            ("rare name", {"q": terms["rare"]}),
             ("organization filter", {"org": terms["org"]}),
         ):
             if not next(iter(params.values())):
