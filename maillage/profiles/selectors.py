@@ -43,8 +43,17 @@ SECTIONS = (
 
 
 def profile_card_for(member: User) -> Profile | None:
-    """The member's profile with their current position, for identity cards (two queries)."""
-    profile = Profile.objects.filter(member=member).select_related("member").first()
+    """The member's profile with their current position, for identity cards (two queries).
+
+    The logged-in member comes with their profile already (accounts/backends.py): then one.
+    """
+    if User.profile.is_cached(member):
+        try:
+            profile = member.profile
+        except Profile.DoesNotExist:
+            profile = None
+    else:
+        profile = Profile.objects.filter(member=member).select_related("member").first()
     if profile is not None:
         profile.current_position = (
             Position.objects.filter(profile=profile, end_date__isnull=True)
