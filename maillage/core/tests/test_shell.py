@@ -83,7 +83,7 @@ def test_home_shows_identity_and_newest_members(django_assert_max_num_queries):
     client.get(reverse("home"))  # warm the instance-settings cache
     # The home page is the feed now: its order, the viewer's follows, mutes and hashtags, the
     # candidate posts, and (feed empty) hashtags to follow (maillage/feed/tests pins the rest).
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Cheffe de projet" in response.content.decode()
