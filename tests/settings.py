@@ -54,6 +54,11 @@ ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}  # noqa: F4
 # browser locale): assertions on wording then don't depend on how complete the catalogue is.
 LANGUAGE_CODE = "en"
 
+# Sessions in the database on both stacks, so pinned query counts (which include the session
+# read) are the same with and without Redis; maillage/accounts/tests/test_cached_sessions.py
+# checks the cache-backed sessions used in production with Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the live server used by browser tests answers in several threads, and
     # each needs its own connection (an in-memory database shares one between threads, so
