@@ -110,3 +110,59 @@ def test_factors_have_words_for_the_posts_shown_and_the_same_weights():
     for s in page.scored:
         assert [f.weight for f in s.factors] == [f.weight for f in by_id[s.post_id].factors]
         assert s.score == by_id[s.post_id].score
+
+
+def _walk(viewer, order, cursor, size=4):
+    pages = []
+    while cursor:
+        page = feed.feed_page(viewer, cursor=cursor, size=size, hydrate=False)
+        pages.append([s.post_id for s in page.scored])
+        cursor = page.next_cursor
+    return pages
+
+
+@pytest.mark.parametrize("order", ["ranked", "recent"])
+def test_next_pages_from_the_first_pages_snapshot_are_the_pages_recomputed(order):
+    from django.core.cache import cache
+
+    viewer, friend, other, commenter = member(), member(), member(), member()
+    connect(viewer, friend)
+    connect(viewer, commenter)
+    follow(viewer, other)
+    made = [post(friend, f"Friend {n}") for n in range(7)] + [post(other, f"Other {n}") for n in range(7)]
+    for p in made[::3]:
+        comment(commenter, p, "Good one")
+        react(friend, post=p)
+    first = feed.feed_page(viewer, order=order, size=4, hydrate=False)
+    with CaptureQueriesContext(connection) as from_snapshot:
+        reused = _walk(viewer, order, first.next_cursor)
+    cache.clear()  # the snapshot is gone: each next page reads and scores everything again
+    with CaptureQueriesContext(connection) as recomputed:
+        again = _walk(viewer, order, first.next_cursor)
+    assert reused == again
+    assert sorted([s.post_id for s in first.scored] + sum(reused, [])) == sorted(p.pk for p in made)
+    assert len(from_snapshot) < len(recomputed)
+    if order == "ranked":
+        # Past the first, a ranked page re-checks its posts instead of reading and scoring them.
+        assert len(from_snapshot) <= len(recomputed) - 3 * len(reused)
+
+
+def test_next_pages_from_a_snapshot_leave_out_what_was_muted_hidden_or_deleted_since():
+    from maillage.feed import services
+    from maillage.network import services as network_services
+
+    viewer, friend, muted = member(), member(), member()
+    connect(viewer, friend)
+    connect(viewer, muted)
+    made = [post(friend, f"Friend {n}") for n in range(6)] + [post(muted, f"Muted {n}") for n in range(6)]
+    first = feed.feed_page(viewer, size=2, hydrate=False)
+    shown = {s.post_id for s in first.scored}
+    rest = [p for p in made if p.pk not in shown]
+    network_services.mute_add(muter=viewer, muted=muted)
+    hidden = next(p for p in rest if p.author_id == friend.pk)
+    services.post_hide(member=viewer, post=hidden)
+    gone = next(p for p in rest if p.author_id == friend.pk and p.pk != hidden.pk)
+    Post.objects.filter(pk=gone.pk).delete()
+    later = sum(_walk(viewer, "ranked", first.next_cursor, size=2), [])
+    expected = {p.pk for p in rest if p.author_id == friend.pk} - {hidden.pk, gone.pk}
+    assert set(later) == expected and len(later) == len(expected)
