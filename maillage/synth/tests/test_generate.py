@@ -215,7 +215,7 @@ def test_refuses_a_database_that_already_has_members():
 def test_the_command_prints_phases_and_a_summary(capsys):
     call_command("generate", members=60, seed="3", as_of="2026-12-07")
     out = capsys.readouterr().out
-    for phase in ("plan graph", "members", "graph", "content", "search", "analyze"):
+    for phase in ("plan graph", "members", "graph", "content", "search", "statistics"):
         assert phase in out
     assert "connections" in out and "Done in" in out
     assert User.objects.count() == 60
