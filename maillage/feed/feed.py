@@ -257,7 +257,10 @@ def feed_page(
     snapshot = _snapshot(viewer, position)
     if snapshot is None:
         ranking.load_activity(viewer, net)
-        snapshot = Snapshot(key=secrets.token_urlsafe(12), activity=net.activity)
+        # A next page whose snapshot is gone stores it again under its cursor's key: the same
+        # moment, so the same contents, and the pages after it (or this one reloaded) find it.
+        key = position.snapshot if position is not None and position.snapshot else ""
+        snapshot = Snapshot(key=key or secrets.token_urlsafe(12), activity=net.activity)
     else:
         net.activity = snapshot.activity_for(net)
 

@@ -166,3 +166,23 @@ def test_next_pages_from_a_snapshot_leave_out_what_was_muted_hidden_or_deleted_s
     later = sum(_walk(viewer, "ranked", first.next_cursor, size=2), [])
     expected = {p.pk for p in rest if p.author_id == friend.pk} - {hidden.pk, gone.pk}
     assert set(later) == expected and len(later) == len(expected)
+
+
+def test_a_next_page_whose_snapshot_is_gone_stores_it_again_for_the_same_cursor():
+    from django.core.cache import cache
+
+    viewer, friend = member(), member()
+    connect(viewer, friend)
+    for n in range(12):
+        post(friend, f"Friend {n}")
+    first = feed.feed_page(viewer, size=4, hydrate=False)
+    cache.clear()
+    with CaptureQueriesContext(connection) as recomputed:
+        again = feed.feed_page(viewer, size=4, cursor=first.next_cursor, hydrate=False)
+    with CaptureQueriesContext(connection) as reloaded:
+        reused = feed.feed_page(viewer, size=4, cursor=first.next_cursor, hydrate=False)
+    assert feed.page_ids(reused) == feed.page_ids(again)
+    assert reused.next_cursor and again.next_cursor
+    # Reloaded, it reads no comment (the connections' activity) and scores nothing again.
+    assert any("feed_comment" in q["sql"] for q in recomputed.captured_queries)
+    assert not any("feed_comment" in q["sql"] for q in reloaded.captured_queries)
