@@ -39,6 +39,9 @@ PAGE_SIZE = 10
 MAX_PAGE_SIZE = 30
 CURSOR_SALT = "maillage.feed.cursor"
 SNAPSHOT_TTL = 30 * 60  # seconds: scrolling down for half an hour reuses what the first page read
+# In the snapshot's cache key: change it with the fields of ranking's Candidate, Activity or
+# Inputs, so that snapshots pickled by the code before a deployment are not read by the code after.
+SNAPSHOT_VERSION = 1
 
 
 def feed_order_of(member: User) -> str:
@@ -201,7 +204,7 @@ def _candidate_row(c: ranking.Candidate) -> tuple:
 
 def _snapshot_cache_key(viewer_id: int, key: str) -> str:
     # The viewer's id in the key: a cursor passed to someone else finds nothing and recomputes.
-    return f"feed:snapshot:{viewer_id}:{key}"
+    return f"feed:snapshot:v{SNAPSHOT_VERSION}:{viewer_id}:{key}"
 
 
 def _snapshot(viewer: User, position: Cursor | None) -> Snapshot | None:
