@@ -202,6 +202,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env_int("MAILLAGE_DB_POOL_MAX", 20),
         "timeout": env_int("MAILLAGE_DB_POOL_TIMEOUT", 30),
     }
+    # Parallel query off for the application's own connections: its queries are short index
+    # reads where starting workers costs more than it saves (a feed's candidate query at 100,000
+    # members: 116 -> 72 ms without), and workers taken by one request are missing for the
+    # others. `MAILLAGE_DB_PARALLEL_WORKERS` gives them back (e.g. for reporting on a big server).
+    _parallel = env_int("MAILLAGE_DB_PARALLEL_WORKERS", 0)
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["options"] = (
+        f"{_options.get('options', '')} -c max_parallel_workers_per_gather={_parallel}".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, task queue ---------------------------------------------------------
