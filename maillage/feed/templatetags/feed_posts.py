@@ -10,10 +10,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from maillage.core.audience import Audience
 
+from .. import cards
 from ..models import ReactionKind
 
 register = template.Library()
@@ -63,10 +63,7 @@ def reaction_kinds() -> list[tuple[str, str]]:
 
 @register.filter
 def reaction_label(kind: str | None) -> str:
-    try:
-        return str(ReactionKind(kind).label)
-    except ValueError:
-        return ""
+    return cards.reaction_label(kind)
 
 
 AUDIENCE_ICONS = {Audience.PUBLIC: "globe", Audience.MEMBERS: "users", Audience.CONNECTIONS: "lock"}
@@ -90,13 +87,22 @@ def audience_icon(value: str) -> SafeString:
 
 @register.simple_tag
 def count_label(kind: str, n: int) -> str:
-    if kind == "reactions":
-        return ngettext("%(count)s reaction", "%(count)s reactions", n) % {"count": n}
-    if kind == "comments":
-        return ngettext("%(count)s comment", "%(count)s comments", n) % {"count": n}
-    if kind == "reposts":
-        return ngettext("%(count)s repost", "%(count)s reposts", n) % {"count": n}
-    if kind == "replies":
-        return ngettext("%(count)s reply", "%(count)s replies", n) % {"count": n}
-    return str(n)
+    return cards.count_text(kind, n)
+
+
+@register.simple_tag(takes_context=True)
+def post_header(context, v, card_id, nested=False) -> SafeString:
+    """The header of a post card and its "…" menu, with the home feed's entries when the card
+    is in the feed (`in_feed`; `item` is then the feed's PostView). Rendered in Python: see
+    cards.py."""
+    feed_item = context.get("item") if context.get("in_feed") and not nested else None
+    return cards.post_header(
+        v, context["request"], card_id=card_id, nested=bool(nested), feed_item=feed_item
+    )
+
+
+@register.simple_tag(takes_context=True)
+def post_actions(context, v) -> SafeString:
+    """The counts line and action bar of a post card (rendered in Python: see cards.py)."""
+    return cards.post_actions(v, context["request"])
 
