@@ -317,6 +317,36 @@ def git_state() -> tuple[str | None, list[str]]:
         return None, []
 
 
+def calibrate() -> dict:
+    """How fast this machine runs fixed work, to compare results taken on different machines:
+    the same code measured 109 and 235 ms for the home feed on two machines of the same kind on
+    the same day. Best of five runs each: a fixed Python workload (string formatting, dicts,
+    sorting: what rendering and the ORM do) and a fixed SQL one (the database's own CPU)."""
+    from django.db import connection
+
+    def python_work() -> None:
+        rows = [{"id": i, "name": f"member {i}", "score": (i * 7919) % 1000} for i in range(60_000)]
+        rows.sort(key=lambda r: (r["score"], r["id"]))
+        "".join(f"<li>{r['name']}</li>" for r in rows)
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        python_work()
+        timings.append((time.perf_counter() - started) * 1000)
+    result = {"python_ms": round(min(timings), 1)}
+    if connection.vendor == "postgresql":
+        timings = []
+        with connection.cursor() as cursor:
+            for _ in range(5):
+                started = time.perf_counter()
+                cursor.execute("SELECT sum(i::bigint * 7919 % 1000) FROM generate_series(1, 1000000) AS i")
+                cursor.fetchone()
+                timings.append((time.perf_counter() - started) * 1000)
+        result["sql_ms"] = round(min(timings), 1)
+    return result
+
+
 def machine() -> dict:
     import django
     from django.db import connection
@@ -338,6 +368,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
         "database": database,
+        "calibration": calibrate(),
     }
 
 
@@ -691,6 +722,9 @@ def markdown(report: dict) -> str:
             if report["working_tree_changes"]
             else "."
         ),
+        "Machine speed (best of 5, lower is faster; compare results across machines with it): "
+        f"fixed Python work {m.get('calibration', {}).get('python_ms', '?')} ms, fixed SQL work "
+        f"{m.get('calibration', {}).get('sql_ms', '–')} ms.",
         f"Data: {d['members']:,} members, {d['connections']:,} connections, {d['posts']:,} posts. "
         f"Load average before {report['load_before']}, after {report['load_after']}.",
         f"{o['members_sample']} members sampled (seed {o['seed']}), {o['requests']} warm requests per "
