@@ -213,6 +213,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Seconds `maillage run` keeps an idle HTTP connection open: above the idle timeout of the proxy
+# in front (nginx 60 s, most load balancers 60 s), so the proxy, not the server, closes it.
+KEEP_ALIVE_SECONDS = env_int("MAILLAGE_KEEP_ALIVE", 75)
+
 # --- Cache, channel layer, task queue ---------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")

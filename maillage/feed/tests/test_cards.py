@@ -148,3 +148,4 @@ def test_texts_in_french():
     assert "Signaler la publication" in header
     with translation.override("en"):
         assert "Like" in str(cards.post_actions(_view(viewer, p), _request(viewer)))
+

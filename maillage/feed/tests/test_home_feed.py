@@ -5,6 +5,7 @@ hide with undo, the why page, the new-posts count."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -334,3 +335,24 @@ def test_empty_feed_suggestions_have_working_connect_and_follow_buttons(client):
     # Now pending and followed: the row says so instead of offering the same buttons again.
     html = client.get(reverse("home")).content.decode()
     assert f'action="{invite_url}"' not in html and f'action="{follow_url}"' not in html
+
+
+def test_the_member_count_is_grouped_by_thousands(client):
+    from django.core.cache import cache
+
+    from maillage.feed.views_feed import MEMBERS_COUNT_KEY
+
+    viewer = member()
+    cache.set(MEMBERS_COUNT_KEY, 12345)
+    assert '<span class="stat__value">12,345</span>' in _home_page(client, viewer)
+    viewer.language = "fr"
+    viewer.save(update_fields=["language"])
+    page = _home_page(client, viewer)
+    assert re.search(r'<span class="stat__value">12(\s|&nbsp;|\u202f|\xa0)345</span>', page)
+
+
+def _home_page(client, viewer) -> str:
+    client.force_login(viewer)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()

@@ -69,6 +69,11 @@ class Command(BaseCommand):
                 lifespan="off",
                 log_level="warning",
                 proxy_headers=settings.PRODUCTION,
+                # Longer than any client's or proxy's idle time: a keep-alive connection that
+                # the server closes just as the client reuses it fails that request
+                # ("connection reset"). With uvicorn's 5 s, a load test whose members pause 1 to
+                # 5 s between actions had such failures (bench/README.md, "Load test").
+                timeout_keep_alive=settings.KEEP_ALIVE_SECONDS,
             )
         finally:
             if worker is not None and worker.poll() is None:
