@@ -21,30 +21,17 @@ from __future__ import annotations
 from functools import cache
 from html import escape
 from urllib.parse import quote
-from uuid import UUID
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from maillage.core.htmlparts import csrf_token_once, url_with_id
+
 from .models import ReactionKind
-
-# Reversed once with this id, then the post's id put in its place (a post's URLs differ only by
-# it); `reverse` for each of a page's 40 links cost more than the rest of a bar.
-_PLACEHOLDER = str(UUID(int=0))
-
-
-@cache
-def _url_pattern(name: str, script_prefix: str) -> str:
-    return reverse(name, args=[_PLACEHOLDER])
-
-
-def _url(name: str, public_id) -> str:
-    return _url_pattern(name, get_script_prefix()).replace(_PLACEHOLDER, str(public_id))
 
 
 def count_text(kind: str, n: int) -> str:
@@ -114,7 +101,7 @@ def _counts_line(v) -> str:
             for kind in v.top_reactions
         )
         parts.append(
-            f'<a class="post__counts-reactions" href="{escape(_url("post_reactions", v.public_id))}">'
+            f'<a class="post__counts-reactions" href="{escape(url_with_id("post_reactions", v.public_id))}">'
             f'<span class="reaction-stack" aria-hidden="true">{stack}</span>'
             f'<span aria-hidden="true">{escape(str(localize(post.reaction_count)))}</span>'
             f'<span class="sr-only">{escape(count_text("reactions", post.reaction_count))}</span></a>'
@@ -134,10 +121,10 @@ def _bar(v, texts: dict, hidden: str) -> str:
     pid = escape(str(v.public_id))
     mine = v.my_reaction if v.my_reaction in texts["labels"] else None
     shown_kind = mine or ReactionKind.LIKE.value
-    react_url = escape(_url("post_react", v.public_id))
+    react_url = escape(url_with_id("post_react", v.public_id))
     swap = f'method="post" action="{react_url}" hx-post="{react_url}" hx-target="#post-actions-{pid}" hx-swap="outerHTML"'
     if v.can_repost:
-        repost_url = escape(_url("post_repost", v.public_id))
+        repost_url = escape(url_with_id("post_repost", v.public_id))
         repost_panel = (
             f'<ul class="menu__list"><li><form method="post" action="{repost_url}" class="menu__form">{hidden}'
             f'<button type="submit" class="menu__item"><span class="feed-icon feed-icon--repost" aria-hidden="true"></span>{texts["repost"]}</button></form></li>'
@@ -145,7 +132,7 @@ def _bar(v, texts: dict, hidden: str) -> str:
         )
     else:
         repost_panel = f'<p class="post__repost-refused">{texts["repost_refused"]}</p>'
-    save_url = escape(_url("post_unsave" if v.saved else "post_save", v.public_id))
+    save_url = escape(url_with_id("post_unsave" if v.saved else "post_save", v.public_id))
     return (
         f'<div class="post__bar" role="group" aria-label="{texts["actions"]}">'
         # Like (or the reaction given) and the picker of the six reactions
@@ -176,22 +163,13 @@ def _bar(v, texts: dict, hidden: str) -> str:
     )
 
 
-def _csrf_token(request: HttpRequest) -> str:
-    """The request's CSRF token, masked once (`get_token` draws a new mask, 32 random characters,
-    on each call)."""
-    token = getattr(request, "_cards_csrf_token", None)
-    if token is None:
-        token = request._cards_csrf_token = get_token(request)
-    return token
-
-
 def _hidden_inputs(request: HttpRequest) -> str:
     """The CSRF token and the page to come back to, for forms that work without JavaScript
     (once per request)."""
     hidden = getattr(request, "_post_actions_hidden", None)
     if hidden is None:
         hidden = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(_csrf_token(request))}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token_once(request))}">'
             f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
         )
         request._post_actions_hidden = hidden
@@ -240,12 +218,12 @@ def _feed_menu(item, texts: dict, request: HttpRequest) -> str:
     the repost, as ranked)."""
     pid = escape(str(item.public_id))
     entries = [
-        f'<li><a class="menu__item" href="{escape(_url("post_why", item.public_id))}">'
+        f'<li><a class="menu__item" href="{escape(url_with_id("post_why", item.public_id))}">'
         f'<span class="icon icon--info" aria-hidden="true"></span>{texts["why"]}</a></li>'
     ]
     if not item.is_author:
-        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(_csrf_token(request))}">'
-        hide_url = escape(_url("post_hide", item.public_id))
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token_once(request))}">'
+        hide_url = escape(url_with_id("post_hide", item.public_id))
         entries.append(
             f'<li><form method="post" action="{hide_url}" hx-post="{hide_url}" hx-target="#post-{pid}" hx-swap="outerHTML">{csrf}'
             f'<button type="submit" class="menu__item"><span class="icon icon--eye" aria-hidden="true"></span>{texts["hide"]}</button></form></li>'
@@ -253,7 +231,7 @@ def _feed_menu(item, texts: dict, request: HttpRequest) -> str:
         if getattr(item, "feed_follows_author", False):
             unfollow = texts["unfollow"] % {"name": escape(item.author.get_full_name())}
             entries.append(
-                f'<li><form method="post" action="{escape(_url("unfollow", item.author.public_id))}">{csrf}'
+                f'<li><form method="post" action="{escape(url_with_id("unfollow", item.author.public_id))}">{csrf}'
                 f'<input type="hidden" name="next" value="{escape(reverse("home"))}">'
                 f'<button type="submit" class="menu__item"><span class="icon icon--user" aria-hidden="true"></span>{unfollow}</button></form></li>'
             )
@@ -302,7 +280,7 @@ def post_header(v, request: HttpRequest, *, card_id, nested: bool = False, feed_
         entries = []
         if v.can_edit:
             entries.append(
-                f'<li><a class="menu__item" href="{escape(_url("post_edit", pub))}"><span class="icon icon--pencil" aria-hidden="true"></span>{texts["edit"]}</a></li>'
+                f'<li><a class="menu__item" href="{escape(url_with_id("post_edit", pub))}"><span class="icon icon--pencil" aria-hidden="true"></span>{texts["edit"]}</a></li>'
             )
         if v.analytics_url:
             entries.append(
@@ -310,7 +288,7 @@ def post_header(v, request: HttpRequest, *, card_id, nested: bool = False, feed_
             )
         if v.can_delete:
             entries.append(
-                f'<li><a class="menu__item menu__item--danger" href="{escape(_url("post_delete", pub))}"><span class="icon feed-icon--trash" aria-hidden="true"></span>{texts["delete"]}</a></li>'
+                f'<li><a class="menu__item menu__item--danger" href="{escape(url_with_id("post_delete", pub))}"><span class="icon feed-icon--trash" aria-hidden="true"></span>{texts["delete"]}</a></li>'
             )
         entries.append(
             f'<li><a class="menu__item" href="{escape(v.url)}"><span class="icon feed-icon--link" aria-hidden="true"></span>{texts["open"]}</a></li>'
@@ -318,7 +296,7 @@ def post_header(v, request: HttpRequest, *, card_id, nested: bool = False, feed_
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not v.is_author:
             entries.append(
-                f'<li><a class="menu__item" href="{escape(_url("post_report", pub))}"><span class="icon icon--flag" aria-hidden="true"></span>{texts["report"]}</a></li>'
+                f'<li><a class="menu__item" href="{escape(url_with_id("post_report", pub))}"><span class="icon icon--flag" aria-hidden="true"></span>{texts["report"]}</a></li>'
             )
         if feed_item is not None:
             entries.append(_feed_menu(feed_item, texts, request))

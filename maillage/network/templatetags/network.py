@@ -54,3 +54,18 @@ def mutual_label(count: int | None) -> str:
     return ngettext("%(count)d mutual connection", "%(count)d mutual connections", count) % {
         "count": count
     }
+
+
+@register.simple_tag(takes_context=True)
+def person_actions(context, member) -> SafeString:
+    """The viewer's buttons for one person (rendered in Python: see network/cards.py)."""
+    from maillage.network import cards
+
+    return cards.person_actions(
+        member,
+        user=context.get("user"),
+        request=context["request"],
+        actions_next=context.get("actions_next") or "",
+        action_message=context.get("action_message") or "",
+        action_error=context.get("action_error") or "",
+    )
