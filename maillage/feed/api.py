@@ -243,7 +243,11 @@ def _published_post_or_404(viewer, public_id: UUID):
 def feed(request, cursor: str = ""):
     viewer = request.auth
     page = home_feed.feed_page(
-        viewer, order=home_feed.feed_order_of(viewer), cursor=cursor or None, size=API_PAGE_SIZE
+        viewer,
+        order=home_feed.feed_order_of(viewer),
+        cursor=cursor or None,
+        size=API_PAGE_SIZE,
+        reuse=True,
     )
     return {"items": [_post(v) for v in page.items], "next_cursor": page.next_cursor or None}
 

@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from maillage.core.htmlparts import csrf_token_once, url_with_id
+from maillage.core.htmlparts import csrf_input, url_with_id
 
 from .models import ReactionKind
 
@@ -169,8 +169,8 @@ def _hidden_inputs(request: HttpRequest) -> str:
     hidden = getattr(request, "_post_actions_hidden", None)
     if hidden is None:
         hidden = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token_once(request))}">'
-            f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
+            csrf_input(request)
+            + f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
         )
         request._post_actions_hidden = hidden
     return hidden
@@ -222,7 +222,7 @@ def _feed_menu(item, texts: dict, request: HttpRequest) -> str:
         f'<span class="icon icon--info" aria-hidden="true"></span>{texts["why"]}</a></li>'
     ]
     if not item.is_author:
-        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token_once(request))}">'
+        csrf = csrf_input(request)
         hide_url = escape(url_with_id("post_hide", item.public_id))
         entries.append(
             f'<li><form method="post" action="{hide_url}" hx-post="{hide_url}" hx-target="#post-{pid}" hx-swap="outerHTML">{csrf}'

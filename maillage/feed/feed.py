@@ -16,13 +16,25 @@ still visible, not hidden and not muted (one query) instead of reading and scori
 candidates again (about 10 queries, most of the time of a page with 100,000 members). When the
 snapshot is gone (expired, evicted, a cursor from before), the page recomputes it all, with the
 same result.
+
+A first page comes back within `REUSE_SECONDS` of a full computation (the member reloads the
+page, comes back to it from a profile): it starts from that computation's snapshot instead of
+reading three weeks of candidates and a week of activity again (`_reusable`). The posts
+published since are read and scored (a short index range), the kept candidates are re-checked as
+a next page's are (hidden, deleted, narrowed, muted or blocked since: left out), and their scores
+aged to the new moment — recency is the one factor that depends on it, and it ages every score
+by the same ratio, so the order among them is unchanged. What such a page does not see is new
+reactions and comments on the older posts: their weight catches up at the next full computation,
+at most `REUSE_SECONDS` later (the cards themselves always show the current counts). A change
+in the member's follows, connections, followed hashtags, mutes or blocks (`network_fingerprint`)
+means a full computation.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 from django.core.cache import cache
@@ -41,7 +53,9 @@ CURSOR_SALT = "maillage.feed.cursor"
 SNAPSHOT_TTL = 30 * 60  # seconds: scrolling down for half an hour reuses what the first page read
 # In the snapshot's cache key: change it with the fields of ranking's Candidate, Activity or
 # Inputs, so that snapshots pickled by the code before a deployment are not read by the code after.
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+# A first page may start from the member's last full computation this long (see the top).
+REUSE_SECONDS = 10 * 60
 
 
 def feed_order_of(member: User) -> str:
@@ -155,6 +169,11 @@ class Snapshot:
     activity: dict[int, list[ranking.Activity]]
     scored: list[tuple] | None = None
     stored: bool = False
+    # When its candidates were last read and scored in full, and the network they were read for
+    # (`ranking.network_fingerprint`): what decides whether a first page may start from it.
+    computed_at: datetime | None = None
+    as_of: datetime | None = None
+    fingerprint: int | None = None
 
     def keep_scores(self, scored: list[ranking.Scored]) -> None:
         self.scored = [
@@ -196,6 +215,18 @@ class Snapshot:
             SNAPSHOT_TTL,
         )
         self.stored = True
+        if self.computed_at is not None and self.as_of is not None and self.fingerprint is not None:
+            cache.set(
+                _latest_cache_key(viewer.pk),
+                {
+                    "key": self.key,
+                    "computed_at": self.computed_at,
+                    "as_of": self.as_of,
+                    "fingerprint": self.fingerprint,
+                    "ranked": self.scored is not None,
+                },
+                REUSE_SECONDS,
+            )
 
 
 def _candidate_row(c: ranking.Candidate) -> tuple:
@@ -205,6 +236,71 @@ def _candidate_row(c: ranking.Candidate) -> tuple:
 def _snapshot_cache_key(viewer_id: int, key: str) -> str:
     # The viewer's id in the key: a cursor passed to someone else finds nothing and recomputes.
     return f"feed:snapshot:v{SNAPSHOT_VERSION}:{viewer_id}:{key}"
+
+
+def _latest_cache_key(viewer_id: int) -> str:
+    return f"feed:latest:v{SNAPSHOT_VERSION}:{viewer_id}"
+
+
+def _reusable(viewer: User, order: str, net: ranking.Network) -> Snapshot | None:
+    """The snapshot of the member's last full computation, when a first page may start from it:
+    computed less than `REUSE_SECONDS` ago, for the same network, before this moment, and
+    holding the scores when the page is ranked."""
+    latest = cache.get(_latest_cache_key(viewer.pk))
+    if not isinstance(latest, dict):
+        return None
+    if latest["fingerprint"] != ranking.network_fingerprint(net):
+        return None
+    if not latest["as_of"] <= net.as_of < latest["computed_at"] + timedelta(seconds=REUSE_SECONDS):
+        return None
+    if order == FeedOrder.RANKED and not latest["ranked"]:
+        return None
+    found = cache.get(_snapshot_cache_key(viewer.pk, latest["key"]))
+    if not isinstance(found, dict) or (order == FeedOrder.RANKED and found.get("scored") is None):
+        return None
+    return Snapshot(
+        key=latest["key"],
+        activity=found["activity"],
+        scored=found.get("scored"),
+        stored=True,
+        computed_at=latest["computed_at"],
+        as_of=latest["as_of"],
+        fingerprint=latest["fingerprint"],
+    )
+
+
+def _continued(
+    viewer: User, net: ranking.Network, previous: Snapshot
+) -> list[ranking.Scored]:
+    """A ranked first page's scored candidates from a previous computation (`_reusable`): the
+    posts published since read and scored, the kept ones re-checked (as a next page's) and aged
+    to `net.as_of`; the newest `CANDIDATE_LIMIT` of them, a post reposted showing once (as
+    `ranked_candidates`). The re-check and the new posts are one query: each built its own
+    visibility rule, and building it cost more than running it."""
+    kept = previous.scored_again()
+    oldest = net.as_of - ranking.WINDOW
+    rows = list(
+        Post.objects.filter(ranking._eligible(viewer, net))
+        .filter(
+            Q(InIds("pk", [s.post_id for s in kept]), published_at__gt=oldest)
+            # (The activity read at `previous.as_of` is on posts published before it.)
+            | (Q(published_at__gt=previous.as_of) & ranking.sources_q(net, activity=False))
+        )
+        .order_by("-published_at", "-pk")
+        .values_list(*ranking.CANDIDATE_FIELDS)[: ranking.CANDIDATE_LIMIT + len(kept)]
+    )
+    still = {row[0] for row in rows}
+    fresh = [c for c in ranking._as_candidates(rows) if c.published_at > previous.as_of]
+    fresh_ids = {c.post_id for c in fresh}
+    kept = [s for s in kept if s.post_id in still and s.post_id not in fresh_ids]
+    merged = sorted(
+        ranking.score_candidates(viewer, net, fresh[: ranking.CANDIDATE_LIMIT])
+        + ranking.aged(kept, previous.as_of, net.as_of),
+        key=lambda s: (s.candidate.published_at, s.post_id),
+        reverse=True,
+    )[: ranking.CANDIDATE_LIMIT]
+    staying = {c.post_id for c in ranking.dedupe([s.candidate for s in merged])}
+    return [s for s in merged if s.post_id in staying]
 
 
 def _snapshot(viewer: User, position: Cursor | None) -> Snapshot | None:
@@ -247,8 +343,12 @@ def feed_page(
     size: int = PAGE_SIZE,
     now: datetime | None = None,
     hydrate: bool = True,
+    reuse: bool = False,
 ) -> FeedPage:
-    """One page of the viewer's home feed. A valid cursor decides the order and the moment."""
+    """One page of the viewer's home feed. A valid cursor decides the order and the moment.
+
+    `reuse`: a first page may start from the member's last full computation (see the top; the
+    pages and the API ask for it, the tests of ranking itself compute in full)."""
     size = max(1, min(int(size), MAX_PAGE_SIZE))
     position = Cursor.decode(cursor)
     if position is not None:
@@ -258,12 +358,26 @@ def feed_page(
         as_of = _timestamp(now or timezone.now())
     net = ranking.network_for(viewer, as_of)
     snapshot = _snapshot(viewer, position)
-    if snapshot is None:
+    previous = _reusable(viewer, order, net) if reuse and position is None else None
+    if previous is not None:
+        # Its activity as it was (see the top); its scores are taken on below.
+        net.activity = previous.activity_for(net)
+        snapshot = Snapshot(
+            key=secrets.token_urlsafe(12),
+            activity=net.activity,
+            computed_at=previous.computed_at,
+            as_of=as_of,
+            fingerprint=previous.fingerprint,
+        )
+    elif snapshot is None:
         ranking.load_activity(viewer, net)
         # A next page whose snapshot is gone stores it again under its cursor's key: the same
         # moment, so the same contents, and the pages after it (or this one reloaded) find it.
         key = position.snapshot if position is not None and position.snapshot else ""
         snapshot = Snapshot(key=key or secrets.token_urlsafe(12), activity=net.activity)
+        if position is None:
+            snapshot.computed_at = snapshot.as_of = as_of
+            snapshot.fingerprint = ranking.network_fingerprint(net)
     else:
         net.activity = snapshot.activity_for(net)
 
@@ -275,7 +389,10 @@ def feed_page(
                 held=list(position.held),
                 recent=list(position.recent),
             )
-        if snapshot.scored is None:
+        if previous is not None:
+            scored = _continued(viewer, net, previous)
+            snapshot.keep_scores(scored)
+        elif snapshot.scored is None:
             scored = ranking.score_candidates(viewer, net, ranking.ranked_candidates(viewer, net))
             snapshot.keep_scores(scored)
         else:
@@ -321,7 +438,7 @@ def feed_page(
             if more and last
             else None
         )
-    if next_cursor and not snapshot.stored:
+    if not snapshot.stored and (next_cursor or (reuse and snapshot.computed_at is not None)):
         snapshot.store(viewer)
     ranking.describe(net, shown)
     page = FeedPage(

@@ -196,6 +196,21 @@ def network_for(viewer: User, as_of: datetime) -> Network:
     )
 
 
+def network_fingerprint(net: Network) -> int:
+    """One number for what decides the viewer's candidates and their weights besides the posts:
+    follows, connections, blocks, mutes and followed hashtags. (The hash of a set of ints is the
+    same in every process: no randomization for ints.)"""
+    return hash(
+        (
+            frozenset(net.follows),
+            net.connections,
+            net.blocked,
+            frozenset(net.muted),
+            frozenset(net.hashtags),
+        )
+    )
+
+
 def _eligible(viewer: User, net: Network, prefix: str = "") -> Q:
     """Published, visible to the viewer, not hidden by them, not by someone they muted."""
     condition = visible_posts_q(viewer, prefix=prefix) & Q(
@@ -280,8 +295,10 @@ def load_activity(viewer: User, net: Network) -> None:
     net.activity = dict(activity)
 
 
-def sources_q(net: Network) -> Q:
-    """Why a post may be in the feed at all (any one suffices)."""
+def sources_q(net: Network, *, activity: bool = True) -> Q:
+    """Why a post may be in the feed at all (any one suffices). Without `activity`: left out,
+    the posts the connections recently commented on or reacted to (for posts newer than the
+    activity read, which cannot be among them)."""
     sources = Q(author_id=net.viewer_id)
     if net.follows:
         # (Not driving SQLite's plan: see InIds.)
@@ -290,7 +307,7 @@ def sources_q(net: Network) -> Q:
         sources |= Q(
             pk__in=PostHashtag.objects.filter(hashtag_id__in=list(net.hashtags)).values("post_id")
         )
-    if net.activity:
+    if activity and net.activity:
         sources |= Q(InIds("pk", net.activity))
     return sources
 
@@ -338,6 +355,18 @@ def ranked_candidates(viewer: User, net: Network) -> list[Candidate]:
             ]
         )
     return dedupe(_as_candidates(rows))
+
+
+def aged(scored: list[Scored], since: datetime, as_of: datetime) -> list[Scored]:
+    """Scores computed as of `since`, brought to `as_of`. Recency is the only factor that
+    depends on the moment, and `recency_weight` halves every `HALF_LIFE_HOURS` for every post
+    alike: the scores are all multiplied by one ratio (their order is unchanged). A post not yet
+    published at `since` cannot be among them (its recency was not clamped)."""
+    hours = max((as_of - since).total_seconds(), 0.0) / 3600
+    ratio = 0.5 ** (hours / HALF_LIFE_HOURS)
+    for s in scored:
+        s.score *= ratio
+    return scored
 
 
 def dedupe(candidates: list[Candidate]) -> list[Candidate]:

@@ -61,7 +61,7 @@ def _record_shown(viewer, page) -> None:
 def home(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     order = feed_order_of(viewer)
-    page = feed_page(viewer, order=order, cursor=request.GET.get("cursor"))
+    page = feed_page(viewer, order=order, cursor=request.GET.get("cursor"), reuse=True)
     _record_shown(viewer, page)
     context = {
         "me": profile_card_for(viewer),
@@ -94,7 +94,9 @@ def feed_page_view(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("home") + ("?" + urlencode({"cursor": cursor}) if cursor else ""))
     if request.GET.get("cursor") and Cursor.decode(request.GET["cursor"]) is None:
         return HttpResponseBadRequest(_("This page of the feed is no longer available. Reload the page."))
-    page = feed_page(request.user, order=feed_order_of(request.user), cursor=request.GET.get("cursor"))
+    page = feed_page(
+        request.user, order=feed_order_of(request.user), cursor=request.GET.get("cursor"), reuse=True
+    )
     _record_shown(request.user, page)
     return render(request, "feed/_feed_page.html", {"page": page})
 

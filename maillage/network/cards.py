@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from maillage.core.htmlparts import csrf_token_once, url_with_id
+from maillage.core.htmlparts import csrf_input, url_with_id
 
 
 @cache
@@ -84,8 +84,8 @@ def person_actions(
     named = {"name": name}
     next_ = escape(actions_next or request.get_full_path())
     hidden = (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token_once(request))}">'
-        f'<input type="hidden" name="next" value="{next_}">'
+        csrf_input(request)
+        + f'<input type="hidden" name="next" value="{next_}">'
     )
     swap = 'hx-target="closest .person-actions" hx-swap="outerHTML"'
 

@@ -16,6 +16,7 @@ from maillage.feed import feed, ranking
 from maillage.feed.models import Post
 from maillage.feed.sql import InIds
 from maillage.feed.tests.factories import comment, connect, follow, member, post, react
+from maillage.network.tests.factories import block, mute
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,175 @@ def test_a_next_page_whose_snapshot_is_gone_stores_it_again_for_the_same_cursor(
     # Reloaded, it reads no comment (the connections' activity) and scores nothing again.
     assert any("feed_comment" in q["sql"] for q in recomputed.captured_queries)
     assert not any("feed_comment" in q["sql"] for q in reloaded.captured_queries)
+
+
+# --- A first page that starts from the last full computation (feed.REUSE_SECONDS) ---------------
+
+
+def _feed_of(viewer, *, now, reuse=True, size=30):
+    return feed.feed_page(viewer, size=size, now=now, hydrate=False, reuse=reuse)
+
+
+def _reads_activity(captured) -> bool:
+    """Whether the connections' week of comments was read (`ranking.load_activity`: the one
+    query that selects comments' authors; scoring only counts comments)."""
+    return any(
+        q["sql"].startswith('SELECT "feed_comment"."post_id" AS "post_id", "feed_comment"."author_id"')
+        for q in captured.captured_queries
+    )
+
+
+def _network_with_history(viewer):
+    friend, followed, commenter = member(), member(), member()
+    connect(viewer, friend)
+    connect(viewer, commenter)
+    follow(viewer, followed)
+    made = [post(friend, f"Friend {n}") for n in range(5)] + [post(followed, f"Followed {n}") for n in range(5)]
+    for p in made[::2]:
+        comment(commenter, p, "Well said")
+        react(friend, post=p)
+    return friend, followed, made
+
+
+@pytest.mark.parametrize("order", ["ranked", "recent"])
+def test_a_first_page_soon_after_starts_from_the_last_computation_and_sees_new_posts(order):
+    from maillage.feed.models import FeedOrder, FeedSettings
+
+    viewer = member()
+    FeedSettings.objects.create(member=viewer, order=order)
+    friend, followed, made = _network_with_history(viewer)
+    now = timezone.now()
+    first = feed.feed_page(viewer, order=order, size=30, now=now, hydrate=False, reuse=True)
+    assert first.order == order == FeedOrder(order)
+    later = now + timedelta(minutes=3)
+    newest = post(followed, "Just published")
+    Post.objects.filter(pk=newest.pk).update(published_at=now + timedelta(minutes=1))
+    with CaptureQueriesContext(connection) as reused:
+        again = feed.feed_page(viewer, order=order, size=30, now=later, hydrate=False, reuse=True)
+    assert not _reads_activity(reused)  # the week of the connections' activity is not read again
+    with CaptureQueriesContext(connection) as full:
+        computed = feed.feed_page(viewer, order=order, size=30, now=later, hydrate=False)
+    assert _reads_activity(full)
+    # No reaction or comment since: the same posts, in the same order, with the same scores.
+    assert feed.page_ids(again) == feed.page_ids(computed)
+    assert newest.pk in feed.page_ids(again)
+    assert [round(s.score, 9) for s in again.scored] == [round(s.score, 9) for s in computed.scored]
+    assert [s.context_line for s in again.scored] == [s.context_line for s in computed.scored]
+    assert [[f.text for f in s.factors] for s in again.scored] == [
+        [f.text for f in s.factors] for s in computed.scored
+    ]
+
+
+def test_a_reused_first_page_leaves_out_what_was_hidden_deleted_or_narrowed_since():
+    from maillage.feed import services
+
+    viewer = member()
+    friend, followed, made = _network_with_history(viewer)
+    now = timezone.now()
+    first = _feed_of(viewer, now=now)
+    assert set(feed.page_ids(first)) == {p.pk for p in made}
+    hidden, gone, narrowed = made[1], made[2], made[6]  # narrowed: a followed member's, not connected
+    services.post_hide(member=viewer, post=hidden)
+    Post.objects.filter(pk=gone.pk).delete()
+    Post.objects.filter(pk=narrowed.pk).update(audience="connections")
+    again = _feed_of(viewer, now=now + timedelta(minutes=2))
+    assert set(feed.page_ids(again)) == {p.pk for p in made} - {hidden.pk, gone.pk, narrowed.pk}
+
+
+@pytest.mark.parametrize("change", ["follow", "unfollow", "mute", "block", "connect", "hashtag"])
+def test_a_change_in_the_viewers_network_computes_the_first_page_in_full(change):
+    from maillage.feed import services
+
+    viewer = member()
+    friend, followed, made = _network_with_history(viewer)
+    stranger = member()
+    post(stranger, "Someone else #remote")
+    now = timezone.now()
+    _feed_of(viewer, now=now)
+    if change == "follow":
+        follow(viewer, stranger)
+    elif change == "unfollow":
+        from maillage.network import services as network_services
+
+        network_services.follow_remove(follower=viewer, followed=followed)
+    elif change == "mute":
+        mute(viewer, followed)
+    elif change == "block":
+        block(viewer, friend)
+    elif change == "connect":
+        connect(viewer, stranger)
+    else:
+        from maillage.feed.models import Hashtag
+
+        services.hashtag_follow(member=viewer, hashtag=Hashtag.objects.get(key="remote"))
+    later = now + timedelta(minutes=2)
+    with CaptureQueriesContext(connection) as captured:
+        again = _feed_of(viewer, now=later)
+    assert _reads_activity(captured)
+    assert feed.page_ids(again) == feed.page_ids(_feed_of(viewer, now=later, reuse=False))
+
+
+def test_the_first_page_is_computed_in_full_again_after_the_reuse_window():
+    viewer = member()
+    friend, followed, made = _network_with_history(viewer)
+    now = timezone.now()
+    _feed_of(viewer, now=now)
+    with CaptureQueriesContext(connection) as within:
+        _feed_of(viewer, now=now + timedelta(seconds=feed.REUSE_SECONDS - 1))
+    with CaptureQueriesContext(connection) as after:
+        _feed_of(viewer, now=now + timedelta(seconds=feed.REUSE_SECONDS + 1))
+    assert not _reads_activity(within)
+    assert _reads_activity(after)
+    # A reused page does not push the window on: it still counts from the full computation.
+    with CaptureQueriesContext(connection) as chained:
+        _feed_of(viewer, now=now + timedelta(seconds=2 * feed.REUSE_SECONDS - 10))
+    assert not _reads_activity(chained)  # (the full one at REUSE_SECONDS + 1 started a new window)
+    with CaptureQueriesContext(connection) as expired:
+        _feed_of(viewer, now=now + timedelta(seconds=2 * feed.REUSE_SECONDS + 2))
+    assert _reads_activity(expired)
+
+
+def test_another_members_computation_is_never_reused():
+    viewer, other = member(), member()
+    _network_with_history(viewer)
+    _network_with_history(other)
+    now = timezone.now()
+    _feed_of(viewer, now=now)
+    with CaptureQueriesContext(connection) as captured:
+        page = _feed_of(other, now=now + timedelta(minutes=1))
+    assert _reads_activity(captured)
+    assert page.scored and all(s.candidate.author_id != viewer.pk for s in page.scored)
+    assert feed.page_ids(page) == feed.page_ids(_feed_of(other, now=now + timedelta(minutes=1), reuse=False))
+
+
+def test_aged_scores_are_the_scores_computed_at_the_later_moment():
+    viewer = member()
+    _network_with_history(viewer)
+    now = timezone.now()
+    net = ranking.network_for(viewer, now)
+    ranking.load_activity(viewer, net)
+    scored = ranking.score_candidates(viewer, net, ranking.ranked_candidates(viewer, net))
+    later = now + timedelta(hours=5)
+    aged = ranking.aged(scored, now, later)
+    net.as_of = later
+    for s in aged:
+        assert s.score == pytest.approx(ranking.product(ranking.factors_for(s.candidate, net, s.inputs)))
+
+
+def test_a_reused_first_page_costs_the_same_queries_whatever_was_published_since():
+    viewer = member()
+    friend, followed, made = _network_with_history(viewer)
+    now = timezone.now()
+    _feed_of(viewer, now=now)
+
+    def published_since(count: int, minutes: int) -> int:
+        for n in range(count):
+            p = post([friend, followed][n % 2], f"New {minutes}-{n}")
+            Post.objects.filter(pk=p.pk).update(published_at=now + timedelta(minutes=minutes, seconds=n))
+            comment(friend, p, "First")
+        with CaptureQueriesContext(connection) as captured:
+            page = _feed_of(viewer, now=now + timedelta(minutes=minutes + 1))
+        assert not _reads_activity(captured) and page.scored
+        return len(captured)
+
+    assert published_since(1, 1) == published_since(12, 3)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 
 import pytest
@@ -139,15 +140,17 @@ def test_without_a_server_loop_the_push_is_sent_before_returning(
 
 
 def run_to_the_end(scenario):
-    """`async_to_sync(scenario)()`, unless an event loop already runs in this thread — Playwright
-    leaves one in a test process that ran browser tests, and `async_to_sync` then refuses. Such a
-    run skips rather than run the scenario on a loop of its own: tried, and a layer or lock made
-    on that loop broke the socket tests that came after it in the same process."""
+    """`async_to_sync(scenario)()`, in a thread of its own when an event loop already runs in
+    this one — Playwright leaves one in a test process that ran browser tests, and
+    `async_to_sync` refuses to run there. What the scenario makes on its own loop (the Redis
+    layer's pool and locks) stays in the layer instance of this test alone: the root conftest
+    gives each test a new one, so the socket tests after it do not inherit it."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return async_to_sync(scenario)()
-    pytest.skip("an event loop already runs in this thread (browser tests ran in this process)")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(async_to_sync(scenario)).result(timeout=60)
 
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="Redis runs only when REDIS_URL is set")
