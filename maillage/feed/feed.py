@@ -56,6 +56,7 @@ SNAPSHOT_TTL = 30 * 60  # seconds: scrolling down for half an hour reuses what t
 SNAPSHOT_VERSION = 2
 # A first page may start from the member's last full computation this long (see the top).
 REUSE_SECONDS = 10 * 60
+RECHECK_AHEAD = 3  # pages' worth of a reused first page's best posts re-checked in one query
 
 
 def feed_order_of(member: User) -> str:
@@ -270,37 +271,57 @@ def _reusable(viewer: User, order: str, net: ranking.Network) -> Snapshot | None
 
 
 def _continued(
-    viewer: User, net: ranking.Network, previous: Snapshot
+    viewer: User, net: ranking.Network, previous: Snapshot, size: int
 ) -> list[ranking.Scored]:
     """A ranked first page's scored candidates from a previous computation (`_reusable`): the
-    posts published since read and scored, the kept ones re-checked (as a next page's) and aged
-    to `net.as_of`; the newest `CANDIDATE_LIMIT` of them, a post reposted showing once (as
-    `ranked_candidates`). The re-check and the new posts are one query: each built its own
-    visibility rule, and building it cost more than running it."""
-    kept = previous.scored_again()
+    posts published since read and scored, the kept ones aged to `net.as_of`; the newest
+    `CANDIDATE_LIMIT` of them, a post reposted showing once (as `ranked_candidates`).
+
+    Of the kept ones, those this page shows are re-checked now (hidden, deleted, narrowed,
+    muted or blocked since: left out, and the next best takes the place): the best
+    `RECHECK_AHEAD` pages' worth in the same query as the new posts, then any other the page
+    would show. The rest are re-checked by the next pages, which re-check theirs anyway
+    (`_still_eligible`). Re-checking all 400 here was most of the page's database time."""
     oldest = net.as_of - ranking.WINDOW
+    kept = [s for s in previous.scored_again() if s.candidate.published_at > oldest]
+    ahead = {
+        s.post_id
+        for s in sorted(kept, key=lambda s: s.sort_key, reverse=True)[: size * RECHECK_AHEAD]
+    }
     rows = list(
         Post.objects.filter(ranking._eligible(viewer, net))
         .filter(
-            Q(InIds("pk", [s.post_id for s in kept]), published_at__gt=oldest)
+            Q(InIds("pk", ahead))
             # (The activity read at `previous.as_of` is on posts published before it.)
             | (Q(published_at__gt=previous.as_of) & ranking.sources_q(net, activity=False))
         )
         .order_by("-published_at", "-pk")
-        .values_list(*ranking.CANDIDATE_FIELDS)[: ranking.CANDIDATE_LIMIT + len(kept)]
+        .values_list(*ranking.CANDIDATE_FIELDS)[: ranking.CANDIDATE_LIMIT + len(ahead)]
     )
-    still = {row[0] for row in rows}
     fresh = [c for c in ranking._as_candidates(rows) if c.published_at > previous.as_of]
-    fresh_ids = {c.post_id for c in fresh}
-    kept = [s for s in kept if s.post_id in still and s.post_id not in fresh_ids]
-    merged = sorted(
+    checked = {row[0] for row in rows}
+    left_out = ahead - checked
+    every = sorted(
         ranking.score_candidates(viewer, net, fresh[: ranking.CANDIDATE_LIMIT])
         + ranking.aged(kept, previous.as_of, net.as_of),
         key=lambda s: (s.candidate.published_at, s.post_id),
         reverse=True,
-    )[: ranking.CANDIDATE_LIMIT]
-    staying = {c.post_id for c in ranking.dedupe([s.candidate for s in merged])}
-    return [s for s in merged if s.post_id in staying]
+    )
+    while True:
+        merged = [s for s in every if s.post_id not in left_out][: ranking.CANDIDATE_LIMIT]
+        staying = {c.post_id for c in ranking.dedupe([s.candidate for s in merged])}
+        merged = [s for s in merged if s.post_id in staying]
+        shown, _end = ranking.rank(merged, count=size)
+        unchecked = {s.post_id for s in shown} - checked
+        if not unchecked:
+            return merged
+        still = set(
+            Post.objects.filter(InIds("pk", unchecked))
+            .filter(ranking._eligible(viewer, net))
+            .values_list("pk", flat=True)
+        )
+        checked |= still
+        left_out |= unchecked - still
 
 
 def _snapshot(viewer: User, position: Cursor | None) -> Snapshot | None:
@@ -390,7 +411,7 @@ def feed_page(
                 recent=list(position.recent),
             )
         if previous is not None:
-            scored = _continued(viewer, net, previous)
+            scored = _continued(viewer, net, previous, size)
             snapshot.keep_scores(scored)
         elif snapshot.scored is None:
             scored = ranking.score_candidates(viewer, net, ranking.ranked_candidates(viewer, net))

@@ -359,3 +359,27 @@ def test_a_reused_first_page_costs_the_same_queries_whatever_was_published_since
         return len(captured)
 
     assert published_since(1, 1) == published_since(12, 3)
+
+
+def test_a_reused_first_page_rechecks_what_it_shows_and_its_next_pages_the_rest(monkeypatch):
+    from maillage.feed import services
+
+    monkeypatch.setattr(feed, "RECHECK_AHEAD", 1)
+    viewer = member()
+    friend, followed, made = _network_with_history(viewer)
+    now = timezone.now()
+    full = _feed_of(viewer, now=now, size=3)
+    best = feed.page_ids(full)
+    # Gone since: two of the best three (beyond what one query re-checks once the first is
+    # left out) and one far down the ranking.
+    services.post_hide(member=viewer, post=Post.objects.get(pk=best[0]))
+    Post.objects.filter(pk=best[2]).delete()
+    ranked_last = [s.post_id for s in _feed_of(viewer, now=now, size=30, reuse=False).scored][-1]
+    Post.objects.filter(pk=ranked_last).update(audience="connections", author_id=followed.pk)
+    later = now + timedelta(minutes=2)
+    first = _feed_of(viewer, now=later, size=3)
+    rest = sum(_walk(viewer, "ranked", first.next_cursor, size=3), [])
+    expected = feed.page_ids(_feed_of(viewer, now=later, size=30, reuse=False))
+    assert feed.page_ids(first) + rest == expected
+    assert not {best[0], best[2], ranked_last} & set(expected)
+    assert len(expected) == len(made) - 3
