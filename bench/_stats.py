@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 
 # `db;dur=12.34;desc="14 queries", app;dur=40.10` (maillage/core/server_timing.py)
-SERVER_TIMING = re.compile(r'db;dur=([\d.]+);desc="(\d+) queries"')
+SERVER_TIMING = re.compile(r'db;dur=([\d.]+);desc="(\d+) queries"(?:, app;dur=([\d.]+))?')
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -18,14 +18,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def parse_server_timing(header: str | None) -> tuple[int, float] | None:
-    """(queries, SQL ms) from a Server-Timing header, or None when the server does not send it."""
+def parse_server_timing(header: str | None) -> tuple[int, float, float | None] | None:
+    """(queries, SQL ms, the server's own time for the request in ms) from a Server-Timing
+    header, or None when the server does not send it."""
     if not header:
         return None
     match = SERVER_TIMING.search(header)
     if not match:
         return None
-    return int(match[2]), float(match[1])
+    return int(match[2]), float(match[1]), float(match[3]) if match[3] else None
 
 
 @dataclass
@@ -37,16 +38,21 @@ class Series:
     latencies: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     sql_ms: list[float] = field(default_factory=list)
+    # Time inside Django's middleware stack (Server-Timing "app"): the rest of the latency is
+    # the server's ASGI layer, the loopback and the client.
+    app_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     budget_ms: float | None = None
     budget_on: str = "p95"  # the statistic the budget applies to
     note: str = ""
 
-    def add(self, elapsed_ms: float, timing: tuple[int, float] | None = None) -> None:
+    def add(self, elapsed_ms: float, timing: tuple | None = None) -> None:
         self.latencies.append(elapsed_ms)
         if timing is not None:
             self.queries.append(timing[0])
             self.sql_ms.append(timing[1])
+            if len(timing) > 2 and timing[2] is not None:
+                self.app_ms.append(timing[2])
 
     def summary(self) -> dict:
         row: dict = {
@@ -71,6 +77,8 @@ class Series:
         row["sql_queries_median"] = statistics.median(self.queries) if self.queries else None
         row["sql_queries_max"] = max(self.queries) if self.queries else None
         row["sql_ms_median"] = statistics.median(self.sql_ms) if self.sql_ms else None
+        row["app_ms_median"] = statistics.median(self.app_ms) if self.app_ms else None
+        row["app_ms_p95"] = percentile(self.app_ms, 0.95) if self.app_ms else None
         met = None
         if self.budget_ms is not None and self.latencies:
             met = row[self.budget_on] <= self.budget_ms

@@ -475,6 +475,29 @@ class Suite:
         for order, label in (("ranked", "ranked"), ("recent", "most recent")):
             self.set_feed_order(order)
             self.page("home", f"home feed, first page ({label})", lambda v: self.browsers[v.pk].get("/home/"))
+            self.home_computed_in_full(label)
+
+    def home_computed_in_full(self, label: str) -> None:
+        """The first page again, every other cache warm but the member's last feed computation
+        forgotten before each request: what a first page costs when it cannot start from one
+        (`feed.REUSE_SECONDS`: the first visit, ten minutes later, or after a change to the
+        member's follows). Its own seeded draws, so the other benchmarks draw the same members
+        with or without it."""
+        if not self.args.redis_url:
+            self.notes.append(f"home feed ({label}), computed in full: needs --redis-url; not measured")
+            return
+        from django.core.cache import cache
+
+        from maillage.feed.feed import latest_cache_key
+
+        series = Series(f"home feed, first page ({label}), computed in full", "warm")
+        draws = random.Random(self.args.seed + 1)
+        for _ in range(self.args.requests):
+            viewer = draws.choice(self.viewers)
+            cache.delete(latest_cache_key(viewer.pk))
+            self._measure(series, viewer, lambda v: self.browsers[v.pk].get("/home/"))
+        self.results.append(series)
+        self._print(series)
 
     def bench_deep(self) -> None:
         for order, label in (("ranked", "ranked"), ("recent", "most recent")):
@@ -729,18 +752,24 @@ def markdown(report: dict) -> str:
         f"Load average before {report['load_before']}, after {report['load_after']}.",
         f"{o['members_sample']} members sampled (seed {o['seed']}), {o['requests']} warm requests per "
         f"page{' (smoke)' if o['smoke'] else ''}. Times are until the body is read, over HTTP on "
-        "loopback; SQL from the server's Server-Timing header (medians).",
+        "loopback; SQL and the server's own time (inside Django, median / p95) from its "
+        "Server-Timing header.",
         "",
-        "| page | state | n | median ms | p95 ms | p99 ms | SQL queries | SQL ms | budget | met? | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| page | state | n | median ms | p95 ms | p99 ms | SQL queries | SQL ms | server ms | budget | met? | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in report["results"]:
         budget = f"{row['budget_on']} < {row['budget_ms']:g} ms" if row["budget_ms"] is not None else ""
         met = {True: "yes", False: "**no**", None: ""}[row["met"]]
+        server = (
+            f"{fmt(row['app_ms_median'])} / {fmt(row['app_ms_p95'])}"
+            if row.get("app_ms_median") is not None
+            else ""
+        )
         lines.append(
             f"| {row['page']} | {row['state'] or '–'} | {row['n']} | {fmt(row['median'])} | "
             f"{fmt(row['p95'])} | {fmt(row['p99'])} | {fmt(row['sql_queries_median'])} | "
-            f"{fmt(row['sql_ms_median'])} | {budget} | {met} | {row['errors'] or ''} |"
+            f"{fmt(row['sql_ms_median'])} | {server} | {budget} | {met} | {row['errors'] or ''} |"
         )
     lines += ["", "Notes:", ""]
     lines += [f"- {note}" for note in report["notes"]]

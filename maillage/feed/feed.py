@@ -218,7 +218,7 @@ class Snapshot:
         self.stored = True
         if self.computed_at is not None and self.as_of is not None and self.fingerprint is not None:
             cache.set(
-                _latest_cache_key(viewer.pk),
+                latest_cache_key(viewer.pk),
                 {
                     "key": self.key,
                     "computed_at": self.computed_at,
@@ -239,7 +239,7 @@ def _snapshot_cache_key(viewer_id: int, key: str) -> str:
     return f"feed:snapshot:v{SNAPSHOT_VERSION}:{viewer_id}:{key}"
 
 
-def _latest_cache_key(viewer_id: int) -> str:
+def latest_cache_key(viewer_id: int) -> str:
     return f"feed:latest:v{SNAPSHOT_VERSION}:{viewer_id}"
 
 
@@ -247,7 +247,7 @@ def _reusable(viewer: User, order: str, net: ranking.Network) -> Snapshot | None
     """The snapshot of the member's last full computation, when a first page may start from it:
     computed less than `REUSE_SECONDS` ago, for the same network, before this moment, and
     holding the scores when the page is ranked."""
-    latest = cache.get(_latest_cache_key(viewer.pk))
+    latest = cache.get(latest_cache_key(viewer.pk))
     if not isinstance(latest, dict):
         return None
     if latest["fingerprint"] != ranking.network_fingerprint(net):

@@ -71,3 +71,22 @@ def test_on_a_logged_in_page_counts_every_query(client):
     # Session, member, and the page's own queries: the same ones Django's test capture sees.
     assert queries == len(captured) > 3
     assert 0.0 < db_ms <= app_ms
+
+
+@pytest.mark.django_db
+def test_the_benchmark_suite_reads_what_the_header_says(client):
+    import sys
+
+    sys.path.insert(0, str(settings.BASE_DIR / "bench"))
+    from _stats import Series, parse_server_timing
+
+    client.force_login(UserFactory())
+    with timing_on():
+        response = client.get("/network/")
+    db_ms, queries, app_ms = parsed(response)
+    assert parse_server_timing(response["Server-Timing"]) == (queries, db_ms, app_ms)
+    series = Series("network", "warm")
+    series.add(120.0, parse_server_timing(response["Server-Timing"]))
+    summary = series.summary()
+    assert summary["app_ms_median"] == summary["app_ms_p95"] == app_ms
+    assert summary["sql_ms_median"] == db_ms

@@ -328,7 +328,7 @@ def _queries_for(client, path, viewer) -> int:
 
     # The feed computed in full each time: a page that starts from the previous computation
     # (feed.REUSE_SECONDS) costs another fixed number (test_feed_performance.py pins it).
-    cache.delete(home_feed._latest_cache_key(viewer.pk))
+    cache.delete(home_feed.latest_cache_key(viewer.pk))
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
