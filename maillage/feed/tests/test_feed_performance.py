@@ -122,18 +122,28 @@ def _walk(viewer, order, cursor, size=4):
     return pages
 
 
+def _network_with_history(viewer, *, each: int = 5, every: int = 2):
+    """A connection and a followed member with `each` posts apiece; every `every`-th post
+    commented on by another connection and reacted to by the first."""
+    friend, followed, commenter = member(), member(), member()
+    connect(viewer, friend)
+    connect(viewer, commenter)
+    follow(viewer, followed)
+    made = [post(friend, f"Friend {n}") for n in range(each)] + [
+        post(followed, f"Followed {n}") for n in range(each)
+    ]
+    for p in made[::every]:
+        comment(commenter, p, "Well said")
+        react(friend, post=p)
+    return friend, followed, made
+
+
 @pytest.mark.parametrize("order", ["ranked", "recent"])
 def test_next_pages_from_the_first_pages_snapshot_are_the_pages_recomputed(order):
     from django.core.cache import cache
 
-    viewer, friend, other, commenter = member(), member(), member(), member()
-    connect(viewer, friend)
-    connect(viewer, commenter)
-    follow(viewer, other)
-    made = [post(friend, f"Friend {n}") for n in range(7)] + [post(other, f"Other {n}") for n in range(7)]
-    for p in made[::3]:
-        comment(commenter, p, "Good one")
-        react(friend, post=p)
+    viewer = member()
+    _friend, _followed, made = _network_with_history(viewer, each=7, every=3)
     first = feed.feed_page(viewer, order=order, size=4, hydrate=False)
     with CaptureQueriesContext(connection) as from_snapshot:
         reused = _walk(viewer, order, first.next_cursor)
@@ -203,18 +213,6 @@ def _reads_activity(captured) -> bool:
         q["sql"].startswith('SELECT "feed_comment"."post_id" AS "post_id", "feed_comment"."author_id"')
         for q in captured.captured_queries
     )
-
-
-def _network_with_history(viewer):
-    friend, followed, commenter = member(), member(), member()
-    connect(viewer, friend)
-    connect(viewer, commenter)
-    follow(viewer, followed)
-    made = [post(friend, f"Friend {n}") for n in range(5)] + [post(followed, f"Followed {n}") for n in range(5)]
-    for p in made[::2]:
-        comment(commenter, p, "Well said")
-        react(friend, post=p)
-    return friend, followed, made
 
 
 @pytest.mark.parametrize("order", ["ranked", "recent"])
