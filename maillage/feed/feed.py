@@ -19,10 +19,11 @@ same result.
 
 A first page comes back within `REUSE_SECONDS` of a full computation (the member reloads the
 page, comes back to it from a profile): it starts from that computation's snapshot instead of
-reading three weeks of candidates and a week of activity again (`_reusable`). The posts
-published since are read and scored (a short index range), the kept candidates are re-checked as
-a next page's are (hidden, deleted, narrowed, muted or blocked since: left out), and their scores
-aged to the new moment — recency is the one factor that depends on it, and it ages every score
+reading three weeks of candidates and a week of activity again (`_reusable`; ranked:
+`_continued`, most recent first: `_continued_recent`). The posts published since are read and
+scored (a short index range), the kept candidates it shows are re-checked as a next page's are
+(hidden, deleted, narrowed, muted or blocked since: left out), and their scores aged to the new
+moment — recency is the one factor that depends on it, and it ages every score
 by the same ratio, so the order among them is unchanged. What such a page does not see is new
 reactions and comments on the older posts: their weight catches up at the next full computation,
 at most `REUSE_SECONDS` later (the cards themselves always show the current counts). A change
@@ -163,13 +164,16 @@ def _aware(value: datetime) -> datetime:
 @dataclass
 class Snapshot:
     """What a feed's first page read as of its moment, for its next pages: the connections'
-    activity (post id → `ranking.Activity` list) and, ranked, every candidate's score with the
-    inputs that make it (`ranking.Scored` without the words of its factors)."""
+    activity (post id → `ranking.Activity` list) and the candidates' scores with the inputs that
+    make them (`ranking.Scored` without the words of its factors) — ranked, every candidate's;
+    most recent first, the page's and the next one's (what a first page shown again starts
+    from, `_continued_recent`)."""
 
     key: str
     activity: dict[int, list[ranking.Activity]]
     scored: list[tuple] | None = None
     stored: bool = False
+    order: str = ""  # of the first page that made it
     # When its candidates were last read and scored in full, and the network they were read for
     # (`ranking.network_fingerprint`): what decides whether a first page may start from it.
     computed_at: datetime | None = None
@@ -224,7 +228,7 @@ class Snapshot:
                     "computed_at": self.computed_at,
                     "as_of": self.as_of,
                     "fingerprint": self.fingerprint,
-                    "ranked": self.scored is not None,
+                    "order": self.order if self.scored is not None else "",
                 },
                 REUSE_SECONDS,
             )
@@ -245,8 +249,8 @@ def latest_cache_key(viewer_id: int) -> str:
 
 def _reusable(viewer: User, order: str, net: ranking.Network) -> Snapshot | None:
     """The snapshot of the member's last full computation, when a first page may start from it:
-    computed less than `REUSE_SECONDS` ago, for the same network, before this moment, and
-    holding the scores when the page is ranked."""
+    computed less than `REUSE_SECONDS` ago, for the same network, before this moment. Its
+    scores only for a page in the same order (a ranked page needs them)."""
     latest = cache.get(latest_cache_key(viewer.pk))
     if not isinstance(latest, dict):
         return None
@@ -254,7 +258,8 @@ def _reusable(viewer: User, order: str, net: ranking.Network) -> Snapshot | None
         return None
     if not latest["as_of"] <= net.as_of < latest["computed_at"] + timedelta(seconds=REUSE_SECONDS):
         return None
-    if order == FeedOrder.RANKED and not latest["ranked"]:
+    same_order = latest["order"] == order
+    if order == FeedOrder.RANKED and not same_order:
         return None
     found = cache.get(_snapshot_cache_key(viewer.pk, latest["key"]))
     if not isinstance(found, dict) or (order == FeedOrder.RANKED and found.get("scored") is None):
@@ -262,7 +267,8 @@ def _reusable(viewer: User, order: str, net: ranking.Network) -> Snapshot | None
     return Snapshot(
         key=latest["key"],
         activity=found["activity"],
-        scored=found.get("scored"),
+        scored=found.get("scored") if same_order else None,
+        order=latest["order"],
         stored=True,
         computed_at=latest["computed_at"],
         as_of=latest["as_of"],
@@ -322,6 +328,38 @@ def _continued(
         )
         checked |= still
         left_out |= unchecked - still
+
+
+def _continued_recent(
+    viewer: User, net: ranking.Network, previous: Snapshot, size: int
+) -> list[ranking.Scored] | None:
+    """A most-recent-first first page from a previous one (`_reusable`): the newest `size` + 1
+    of the posts published since and of the previous page's, re-checked (hidden, deleted,
+    narrowed, muted or blocked since: left out), with their scores aged to `net.as_of`; None
+    when too many of the previous page's were left out to tell (the posts after them were not
+    read), and the page is read in full."""
+    kept = previous.scored_again()
+    rows = list(
+        Post.objects.filter(ranking._eligible(viewer, net))
+        .filter(
+            Q(InIds("pk", [s.post_id for s in kept]))
+            # (The activity read at `previous.as_of` is on posts published before it.)
+            | (Q(published_at__gt=previous.as_of) & ranking.sources_q(net, activity=False))
+        )
+        .order_by("-published_at", "-pk")
+        .values_list(*ranking.CANDIDATE_FIELDS)[: size + 1 + len(kept)]
+    )
+    fresh = [c for c in ranking._as_candidates(rows) if c.published_at > previous.as_of]
+    fresh = fresh[: size + 1]
+    still = {row[0] for row in rows}
+    kept = [s for s in kept if s.post_id in still]
+    if len(fresh) + len(kept) < size + 1:
+        return None
+    newest = ranking.score_candidates(viewer, net, fresh) + ranking.aged(
+        kept, previous.as_of, net.as_of
+    )
+    newest.sort(key=lambda s: (s.candidate.published_at, s.post_id), reverse=True)
+    return newest[: size + 1]
 
 
 def _snapshot(viewer: User, position: Cursor | None) -> Snapshot | None:
@@ -386,6 +424,7 @@ def feed_page(
         snapshot = Snapshot(
             key=secrets.token_urlsafe(12),
             activity=net.activity,
+            order=order,
             computed_at=previous.computed_at,
             as_of=as_of,
             fingerprint=previous.fingerprint,
@@ -397,6 +436,7 @@ def feed_page(
         key = position.snapshot if position is not None and position.snapshot else ""
         snapshot = Snapshot(key=key or secrets.token_urlsafe(12), activity=net.activity)
         if position is None:
+            snapshot.order = order
             snapshot.computed_at = snapshot.as_of = as_of
             snapshot.fingerprint = ranking.network_fingerprint(net)
     else:
@@ -432,22 +472,32 @@ def feed_page(
                 snapshot=snapshot.key,
             ).encode()
     else:
-        queryset = ranking.candidates_qs(viewer, net)
-        if position is not None:
-            queryset = queryset.filter(
-                Q(published_at__lt=position.published_at)
-                | Q(published_at=position.published_at, pk__lt=position.post_id)
+        newest = None
+        if previous is not None and previous.scored is not None:
+            newest = _continued_recent(viewer, net, previous, size)
+        if newest is None:
+            queryset = ranking.candidates_qs(viewer, net)
+            if position is not None:
+                queryset = queryset.filter(
+                    Q(published_at__lt=position.published_at)
+                    | Q(published_at=position.published_at, pk__lt=position.post_id)
+                )
+            rows = list(
+                queryset.order_by("-published_at", "-pk").values_list(*ranking.CANDIDATE_FIELDS)[
+                    : size + 1
+                ]
             )
-        rows = list(
-            queryset.order_by("-published_at", "-pk").values_list(*ranking.CANDIDATE_FIELDS)[
-                : size + 1
-            ]
-        )
-        more = len(rows) > size
-        candidates = ranking._as_candidates(rows[:size])
-        by_id = {s.post_id: s for s in ranking.score_candidates(viewer, net, candidates)}
-        shown = [by_id[c.post_id] for c in candidates]
-        last = candidates[-1] if candidates else None
+            # The next page's first post scored too: a first page shown again starts from both.
+            candidates = ranking._as_candidates(rows if position is None else rows[:size])
+            by_id = {s.post_id: s for s in ranking.score_candidates(viewer, net, candidates)}
+            newest = [by_id[c.post_id] for c in candidates]
+            more = len(rows) > size
+        else:
+            more = len(newest) > size
+        if position is None:
+            snapshot.keep_scores(newest)
+        shown = newest[:size]
+        last = shown[-1].candidate if shown else None
         next_cursor = (
             Cursor(
                 order=order,

@@ -381,3 +381,89 @@ def test_a_reused_first_page_rechecks_what_it_shows_and_its_next_pages_the_rest(
     assert feed.page_ids(first) + rest == expected
     assert not {best[0], best[2], ranked_last} & set(expected)
     assert len(expected) == len(made) - 3
+
+
+def _recent(viewer, *, now, size=3, reuse=True, order="recent"):
+    return feed.feed_page(viewer, order=order, size=size, now=now, hydrate=False, reuse=reuse)
+
+
+def test_a_recent_first_page_shown_again_scores_only_the_posts_published_since(monkeypatch):
+    viewer = member()
+    friend, followed, made = _network_with_history(viewer)
+    now = timezone.now()
+    first = _recent(viewer, now=now)
+    scored_for: list[list[int]] = []
+    score = ranking.score_candidates
+    monkeypatch.setattr(
+        ranking,
+        "score_candidates",
+        lambda viewer, net, candidates: scored_for.append([c.post_id for c in candidates])
+        or score(viewer, net, candidates),
+    )
+    again = _recent(viewer, now=now + timedelta(minutes=1))
+    assert feed.page_ids(again) == feed.page_ids(first)
+    assert scored_for in ([], [[]])  # nothing published since: nothing read or scored again
+    newest = post(friend, "Hot off the press")
+    Post.objects.filter(pk=newest.pk).update(published_at=now + timedelta(minutes=2))
+    later = now + timedelta(minutes=3)
+    scored_for.clear()
+    third = _recent(viewer, now=later)
+    assert scored_for == [[newest.pk]]
+    assert feed.page_ids(third) == [newest.pk] + feed.page_ids(first)[:2]
+    assert feed.page_ids(third) == feed.page_ids(_recent(viewer, now=later, reuse=False))
+    walked = sum(_walk(viewer, "recent", third.next_cursor, size=3), [])
+    assert sorted(feed.page_ids(third) + walked) == sorted([p.pk for p in made] + [newest.pk])
+
+
+def test_a_recent_first_page_reads_in_full_when_too_many_of_the_last_ones_are_gone(monkeypatch):
+    from maillage.feed import services
+
+    viewer = member()
+    _friend, _followed, _made = _network_with_history(viewer)
+    now = timezone.now()
+    first = _recent(viewer, now=now)  # the 3 shown and the next one kept
+    for pk in feed.page_ids(first)[:2]:
+        services.post_hide(member=viewer, post=Post.objects.get(pk=pk))
+    answers = []
+    continued = feed._continued_recent
+    monkeypatch.setattr(
+        feed, "_continued_recent", lambda *a: answers.append(continued(*a)) or answers[-1]
+    )
+    later = now + timedelta(minutes=1)
+    again = _recent(viewer, now=later)
+    # 2 of the 4 it read are left: what comes after them was never read, so it reads in full.
+    assert answers == [None]
+    assert feed.page_ids(again) == feed.page_ids(_recent(viewer, now=later, reuse=False))
+    assert len(again.scored) == 3 and not set(feed.page_ids(first)[:2]) & set(feed.page_ids(again))
+
+
+@pytest.mark.parametrize("before, after", [("ranked", "recent"), ("recent", "ranked")])
+def test_a_first_page_in_the_other_order_does_not_take_the_scores_of_the_last_one(before, after):
+    viewer = member()
+    _network_with_history(viewer)
+    now = timezone.now()
+    _recent(viewer, now=now, order=before)
+    later = now + timedelta(minutes=1)
+    again = _recent(viewer, now=later, order=after, size=4)
+    assert feed.page_ids(again) == feed.page_ids(_recent(viewer, now=later, order=after, size=4, reuse=False))
+    assert [round(s.score, 9) for s in again.scored] == [
+        round(s.score, 9) for s in _recent(viewer, now=later, order=after, size=4, reuse=False).scored
+    ]
+
+
+def test_a_recent_first_page_shown_again_leaves_out_what_was_hidden_since():
+    from maillage.feed import services
+
+    viewer = member()
+    friend, followed, _made = _network_with_history(viewer)
+    now = timezone.now()
+    first = _recent(viewer, now=now)
+    hidden = feed.page_ids(first)[0]
+    services.post_hide(member=viewer, post=Post.objects.get(pk=hidden))
+    for n, author in enumerate([friend, followed]):
+        fresh = post(author, f"Since {n}")
+        Post.objects.filter(pk=fresh.pk).update(published_at=now + timedelta(seconds=30 + n))
+    later = now + timedelta(minutes=1)
+    again = _recent(viewer, now=later)
+    assert hidden not in feed.page_ids(again)
+    assert feed.page_ids(again) == feed.page_ids(_recent(viewer, now=later, reuse=False))
