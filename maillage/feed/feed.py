@@ -276,6 +276,24 @@ def _reusable(viewer: User, order: str, net: ranking.Network) -> Snapshot | None
     )
 
 
+def _kept_and_since(
+    viewer: User, net: ranking.Network, previous: Snapshot, kept_ids, limit: int
+) -> list[tuple]:
+    """In one query, newest first (`ranking.CANDIDATE_FIELDS`, at most `limit`): those of
+    `kept_ids` the viewer may still see, and the candidates published since `previous.as_of`.
+    (Each built its own visibility rule, and building it cost more than running it.)"""
+    return list(
+        Post.objects.filter(ranking._eligible(viewer, net))
+        .filter(
+            Q(InIds("pk", kept_ids))
+            # (The activity read at `previous.as_of` is on posts published before it.)
+            | (Q(published_at__gt=previous.as_of) & ranking.sources_q(net, activity=False))
+        )
+        .order_by("-published_at", "-pk")
+        .values_list(*ranking.CANDIDATE_FIELDS)[:limit]
+    )
+
+
 def _continued(
     viewer: User, net: ranking.Network, previous: Snapshot, size: int
 ) -> list[ranking.Scored]:
@@ -294,16 +312,7 @@ def _continued(
         s.post_id
         for s in sorted(kept, key=lambda s: s.sort_key, reverse=True)[: size * RECHECK_AHEAD]
     }
-    rows = list(
-        Post.objects.filter(ranking._eligible(viewer, net))
-        .filter(
-            Q(InIds("pk", ahead))
-            # (The activity read at `previous.as_of` is on posts published before it.)
-            | (Q(published_at__gt=previous.as_of) & ranking.sources_q(net, activity=False))
-        )
-        .order_by("-published_at", "-pk")
-        .values_list(*ranking.CANDIDATE_FIELDS)[: ranking.CANDIDATE_LIMIT + len(ahead)]
-    )
+    rows = _kept_and_since(viewer, net, previous, ahead, ranking.CANDIDATE_LIMIT + len(ahead))
     fresh = [c for c in ranking._as_candidates(rows) if c.published_at > previous.as_of]
     checked = {row[0] for row in rows}
     left_out = ahead - checked
@@ -339,16 +348,7 @@ def _continued_recent(
     when too many of the previous page's were left out to tell (the posts after them were not
     read), and the page is read in full."""
     kept = previous.scored_again()
-    rows = list(
-        Post.objects.filter(ranking._eligible(viewer, net))
-        .filter(
-            Q(InIds("pk", [s.post_id for s in kept]))
-            # (The activity read at `previous.as_of` is on posts published before it.)
-            | (Q(published_at__gt=previous.as_of) & ranking.sources_q(net, activity=False))
-        )
-        .order_by("-published_at", "-pk")
-        .values_list(*ranking.CANDIDATE_FIELDS)[: size + 1 + len(kept)]
-    )
+    rows = _kept_and_since(viewer, net, previous, [s.post_id for s in kept], size + 1 + len(kept))
     fresh = [c for c in ranking._as_candidates(rows) if c.published_at > previous.as_of]
     fresh = fresh[: size + 1]
     still = {row[0] for row in rows}
