@@ -27,10 +27,40 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# The modules whose tests each take half a minute or more (pages in both languages at two
+# widths), longest first; measured with `pytest --durations` in CI's two passes.
+LONGEST_FIRST = (
+    "test_home_feed",
+    "test_account_journey",
+    "test_messaging_pages",
+    "test_post_pages",
+    "test_network_a11y",
+    "test_feed_xss",
+    "test_feed_analytics",
+    "test_messaging_files_pages",
+    "test_composer_journey",
+)
+
+
+def _browser_test_rank(item) -> int:
+    module = Path(str(item.fspath)).stem
+    return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
+    browser_tests = []
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
+            browser_tests.append(item)
+    # Browser tests run after every other test: Playwright leaves an event loop running in the
+    # process, and the socket tests (which start their own) cannot run after it. Among them the
+    # longest go first: pytest-xdist hands the next test to whichever worker is free, so short
+    # ones at the end keep both cores busy, where a long one last would leave one idle.
+    if browser_tests:
+        chosen = set(map(id, browser_tests))
+        others = [item for item in items if id(item) not in chosen]
+        items[:] = others + sorted(browser_tests, key=_browser_test_rank)
     if CHROMIUM.exists():
         return
     if os.environ.get("MAILLAGE_REQUIRE_BROWSER") == "1":
