@@ -365,8 +365,19 @@ def mutual_counts(viewer_id: int | None, other_ids: Iterable[int]) -> dict[int, 
     if not ids:
         return {}
     with _one_reading():
-        sets = first_degree_ids_many([viewer_id, *ids])
-        mine = sets[viewer_id] - blocked_ids(viewer_id)
+        _versions([viewer_id, *ids])  # everyone's in one round trip; the sets use the memo
+        mine = first_degree_ids(viewer_id) - blocked_ids(viewer_id)
+        if len(mine) < len(ids):
+            # Fewer connections of the viewer than people to count (a search ranks 300): read
+            # the connections' sets instead of the people's. A connection is symmetric, so
+            # someone shares connection c with the viewer exactly when they are in c's set.
+            counts = dict.fromkeys(ids, 0)
+            wanted = frozenset(ids)
+            for theirs in first_degree_ids_many(mine).values():
+                for other in wanted.intersection(theirs):
+                    counts[other] += 1
+            return counts
+        sets = first_degree_ids_many(ids)
     return {other: len(mine & sets[other]) for other in ids}
 
 

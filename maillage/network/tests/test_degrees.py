@@ -290,6 +290,39 @@ def test_mutual_connections_closest_first(
     assert degrees.mutual_ids(viewer.pk, other.pk) == {close.pk, far.pk}
     assert degrees.mutual_ids_closest_first(viewer.pk, other.pk) == [close.pk, far.pk]
     assert degrees.mutual_counts(viewer.pk, [other.pk, close.pk]) == {other.pk: 2, close.pk: 1}
+    # More people than the viewer has connections (3, the blocked one left out): counted from
+    # the connections' sets, with the same result.
+    many = [other.pk, close.pk, far.pk, extra.pk, blocked.pk]
+    assert degrees.mutual_counts(viewer.pk, many) == {
+        other.pk: 2, close.pk: 1, far.pk: 0, extra.pk: 1, blocked.pk: 1
+    }
+
+
+def test_mutual_counts_for_many_people_read_the_viewers_connections_sets(db, monkeypatch):
+    """A search counts mutual connections for the 300 people it ranks: with fewer connections
+    than that, the viewer's connections' sets are read, not each person's."""
+    from maillage.network.tests.factories import connect
+
+    viewer = UserFactory(verified=False)
+    friends = [UserFactory(verified=False) for _ in range(3)]
+    people = [UserFactory(verified=False) for _ in range(8)]
+    for friend in friends:
+        connect(viewer, friend)
+    for i, person in enumerate(people):
+        for friend in friends[: i % 4]:
+            connect(friend, person)
+    asked: list[int] = []
+    read = degrees.first_degree_ids_many
+
+    def spy(member_ids):
+        member_ids = list(member_ids)
+        asked.extend(member_ids)
+        return read(member_ids)
+
+    monkeypatch.setattr(degrees, "first_degree_ids_many", spy)
+    counts = degrees.mutual_counts(viewer.pk, [p.pk for p in people])
+    assert counts == {p.pk: i % 4 for i, p in enumerate(people)}
+    assert set(asked) <= {viewer.pk, *(f.pk for f in friends)}
 
 
 def test_a_request_reads_each_version_and_set_once(chain, monkeypatch):
