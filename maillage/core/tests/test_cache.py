@@ -20,7 +20,8 @@ def test_requests_through_asgi_reuse_the_process_redis_connections(monkeypatch):
     import redis.connection
 
     opened = []
-    new_socket = redis.connection.Connection._connect  # what a connection's connect() calls when it has no socket
+    # What a connection's connect() calls when it has no socket yet.
+    new_socket = redis.connection.Connection._connect
 
     def counting(self, *args, **kwargs):
         opened.append(self)
@@ -40,13 +41,13 @@ def test_requests_through_asgi_reuse_the_process_redis_connections(monkeypatch):
         await communicator.wait(10)
         return start["status"]
 
-    def ready() -> int:
+    def login_page() -> int:
         # The login page reads the cache (the instance's settings, the rate limits).
         return async_to_sync(get)("/accounts/login/")
 
-    assert ready() == 200
+    assert login_page() == 200
     opened.clear()
-    statuses = [ready() for _ in range(10)]
+    statuses = [login_page() for _ in range(10)]
     assert statuses == [200] * 10
     # Ten requests, each with a cache object of its own (Django makes one per request under
     # ASGI): at most one connection more, where a pool per cache object opened ten.

@@ -183,4 +183,4 @@ def test_reactors_page_query_count_is_constant(client):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("post_reactions", args=[p.public_id])).status_code == 200
         counts.append(len(captured))
-    assert counts[0] == counts[1] == 10  # pinned (one for the counts net of blocks)
+    assert counts[0] == counts[1] == 9  # pinned (one for the counts net of blocks)
