@@ -15,8 +15,9 @@ from config.asgi import application
 pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_requests_through_asgi_reuse_the_process_redis_connections(monkeypatch):
+@pytest.fixture
+def sockets_opened(monkeypatch):
+    """The Redis connections that open a socket from now on (in this process)."""
     import redis.connection
 
     opened = []
@@ -28,7 +29,11 @@ def test_requests_through_asgi_reuse_the_process_redis_connections(monkeypatch):
         return new_socket(self, *args, **kwargs)
 
     monkeypatch.setattr(redis.connection.Connection, "_connect", counting)
+    return opened
 
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_through_asgi_reuse_the_process_redis_connections(sockets_opened):
     async def get(path: str) -> int:
         scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": path,
                  "raw_path": path.encode(), "query_string": b"", "root_path": "", "scheme": "http",
@@ -46,12 +51,12 @@ def test_requests_through_asgi_reuse_the_process_redis_connections(monkeypatch):
         return async_to_sync(get)("/accounts/login/")
 
     assert login_page() == 200
-    opened.clear()
+    sockets_opened.clear()
     statuses = [login_page() for _ in range(10)]
     assert statuses == [200] * 10
     # Ten requests, each with a cache object of its own (Django makes one per request under
     # ASGI): at most one connection more, where a pool per cache object opened ten.
-    assert len(opened) <= 1, f"{len(opened)} Redis connections opened for 10 requests"
+    assert len(sockets_opened) <= 1, f"{len(sockets_opened)} Redis connections opened for 10 requests"
 
 
 def test_the_cache_still_reads_and_writes():
@@ -65,9 +70,8 @@ def test_the_cache_still_reads_and_writes():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tasks_enqueued_on_redis_reuse_the_process_connections(settings, monkeypatch):
+def test_tasks_enqueued_on_redis_reuse_the_process_connections(settings, sockets_opened):
     import django_rq
-    import redis.connection
 
     from maillage.core.tasks import send_email
 
@@ -75,16 +79,9 @@ def test_tasks_enqueued_on_redis_reuse_the_process_connections(settings, monkeyp
     queue = django_rq.get_queue("default")
     queue.empty()
     send_email.enqueue(subject="s", body="b", to=["x@example.org"])
-    opened = []
-    new_socket = redis.connection.Connection._connect
-
-    def counting(self, *args, **kwargs):
-        opened.append(self)
-        return new_socket(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.connection.Connection, "_connect", counting)
+    sockets_opened.clear()
     for n in range(5):
         send_email.enqueue(subject=f"s{n}", body="b", to=["x@example.org"])
     assert django_rq.get_queue("default").count == 6
-    assert opened == [], f"{len(opened)} Redis connections opened for 5 tasks"
+    assert sockets_opened == [], f"{len(sockets_opened)} Redis connections opened for 5 tasks"
     queue.empty()
