@@ -253,6 +253,11 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# People search keeps the matches every searcher shares (through public and members-only
+# entries) this many seconds, under a token any change to the index replaces (search/selectors.py).
+# Only with Redis: a per-process cache would not learn of a change made by another process.
+MAILLAGE_SEARCH_CACHE_SECONDS = env_int("MAILLAGE_SEARCH_CACHE_SECONDS", 300 if REDIS_URL else 0)
+
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"

@@ -73,6 +73,11 @@ CLOSENESS_FROM_SETS = 200
 # most connections a viewer may have for their 2nd-degree set to be built (connections of
 # connections: a few hundred thousand rows at most).
 MANY_FROM_SETS = 300
+# mutual_counts: up to this many people, everyone's version is read in the viewer's round trip
+# (a feed page's authors, more often than not fewer than the viewer's connections); beyond (a
+# search ranks 300), the viewer's connections usually are the fewer, and reading the people's
+# versions would be a round trip of hundreds of keys for nothing.
+MUTUAL_FROM_THEIR_SETS = 50
 SECOND_SET_MAX_FIRST = 500
 
 
@@ -365,7 +370,8 @@ def mutual_counts(viewer_id: int | None, other_ids: Iterable[int]) -> dict[int, 
     if not ids:
         return {}
     with _one_reading():
-        _versions([viewer_id, *ids])  # everyone's in one round trip; the sets use the memo
+        if len(ids) <= MUTUAL_FROM_THEIR_SETS:
+            _versions([viewer_id, *ids])  # everyone's in one round trip; the sets use the memo
         mine = first_degree_ids(viewer_id) - blocked_ids(viewer_id)
         if len(mine) < len(ids):
             # Fewer connections of the viewer than people to count (a search ranks 300): read

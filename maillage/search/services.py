@@ -12,6 +12,7 @@ from django.db.models import F
 from maillage.accounts.models import User
 from maillage.core.audience import Audience
 
+from . import generation
 from .models import SearchEntry, SearchGroup, SearchTerm
 from .text import TYPO_MIN_LENGTH, deletions, words
 
@@ -102,6 +103,7 @@ def members_index(*, member_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
+        generation.bump()
         SearchEntry.objects.filter(member_id__in=ids).delete()
         entries = [entry for member in _members(ids) for entry in _entries_for(member)]
         SearchEntry.objects.bulk_create(entries, batch_size=_BATCH)
@@ -143,6 +145,7 @@ def member_index_on_commit(*, member_id: int | None = None, profile_id: int | No
 def member_unindex(*, member_id: int) -> None:
     """Remove a member from search (deactivated or deleted accounts)."""
     with transaction.atomic():
+        generation.bump()
         SearchEntry.objects.filter(member_id=member_id).delete()
 
 
@@ -151,6 +154,7 @@ def search_reindex_all() -> int:
     of members indexed."""
     count = 0
     with transaction.atomic():
+        generation.bump()
         SearchEntry.objects.all().delete()
         SearchTerm.objects.all().delete()
         vocabulary: set[str] = set()

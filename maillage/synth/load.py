@@ -678,6 +678,7 @@ class _Loader:
     def search(self) -> dict[str, int]:
         """The rows `search_reindex_all` would write, built from the plan (same rules: see
         `maillage.search.services._entries_for`), without reading the members back."""
+        from maillage.search import generation
         from maillage.search.models import SearchEntry, SearchGroup, SearchTerm
         from maillage.search.services import INDEXED_AUDIENCES
         from maillage.search.text import TYPO_MIN_LENGTH, deletions, words
@@ -716,6 +717,7 @@ class _Loader:
             ["id", "variant", "term"],
             _numbered((v, word) for word in candidates for v in sorted(deletions(word))),
         )
+        generation.bump()  # matches cached from an earlier database must not be read
         return counts
 
 

@@ -319,10 +319,25 @@ def test_mutual_counts_for_many_people_read_the_viewers_connections_sets(db, mon
         asked.extend(member_ids)
         return read(member_ids)
 
+    versions_read: list[int] = []
+    versions = degrees._versions
+
+    def versions_spy(member_ids):
+        member_ids = list(member_ids)
+        versions_read.extend(member_ids)
+        return versions(member_ids)
+
     monkeypatch.setattr(degrees, "first_degree_ids_many", spy)
+    monkeypatch.setattr(degrees, "_versions", versions_spy)
+    # More people than MUTUAL_FROM_THEIR_SETS: not even their versions are read.
+    monkeypatch.setattr(degrees, "MUTUAL_FROM_THEIR_SETS", 4)
     counts = degrees.mutual_counts(viewer.pk, [p.pk for p in people])
     assert counts == {p.pk: i % 4 for i, p in enumerate(people)}
     assert set(asked) <= {viewer.pk, *(f.pk for f in friends)}
+    assert set(versions_read) <= {viewer.pk, *(f.pk for f in friends)}
+    # Up to the threshold, everyone's version comes in the viewer's round trip: same counts.
+    monkeypatch.setattr(degrees, "MUTUAL_FROM_THEIR_SETS", 50)
+    assert degrees.mutual_counts(viewer.pk, [p.pk for p in people]) == counts
 
 
 def test_a_request_reads_each_version_and_set_once(chain, monkeypatch):
