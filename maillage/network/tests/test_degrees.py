@@ -311,24 +311,21 @@ def test_mutual_counts_for_many_people_read_the_viewers_connections_sets(db, mon
     for i, person in enumerate(people):
         for friend in friends[: i % 4]:
             connect(friend, person)
-    asked: list[int] = []
-    read = degrees.first_degree_ids_many
+    asked: list[int] = []  # whose 1st-degree sets were read
+    versions_read: list[int] = []  # whose versions were read
 
-    def spy(member_ids):
-        member_ids = list(member_ids)
-        asked.extend(member_ids)
-        return read(member_ids)
+    def recording(read, into):
+        def spy(member_ids):
+            member_ids = list(member_ids)
+            into.extend(member_ids)
+            return read(member_ids)
 
-    versions_read: list[int] = []
-    versions = degrees._versions
+        return spy
 
-    def versions_spy(member_ids):
-        member_ids = list(member_ids)
-        versions_read.extend(member_ids)
-        return versions(member_ids)
-
-    monkeypatch.setattr(degrees, "first_degree_ids_many", spy)
-    monkeypatch.setattr(degrees, "_versions", versions_spy)
+    monkeypatch.setattr(
+        degrees, "first_degree_ids_many", recording(degrees.first_degree_ids_many, asked)
+    )
+    monkeypatch.setattr(degrees, "_versions", recording(degrees._versions, versions_read))
     # More people than MUTUAL_FROM_THEIR_SETS: not even their versions are read.
     monkeypatch.setattr(degrees, "MUTUAL_FROM_THEIR_SETS", 4)
     counts = degrees.mutual_counts(viewer.pk, [p.pk for p in people])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from maillage.accounts.tests.factories import ProfileFactory
+from maillage.network.tests.factories import block, connect, member
 from maillage.profiles.models import Position, ProfileSkill, Skill, skill_key
 
 from .. import services
@@ -29,3 +30,27 @@ def person(first_name: str, last_name: str, *, headline: str = "", orgs=(), skil
         ProfileSkill.objects.create(profile=p, skill=skill)
     services.member_index(member_id=p.member_id)
     return p.member
+
+
+# Who searches, towards the owner of `privacy_world`.
+ROLES = ("connection", "second", "stranger", "blocked", "blocker")
+
+
+def privacy_world():
+    """A member with every searchable section filled, and one member in each role towards them:
+    their connection, a 2nd-degree member, a stranger, someone they blocked, someone who
+    blocked them."""
+    owner = person(
+        "Zéphyrin",
+        "Quillard",
+        headline="Head of Zorglub",
+        orgs=["Octarine"],
+        skills=["Xylography"],
+        city="Grenoble",
+    )
+    people = {role: member() for role in ROLES}
+    connect(owner, people["connection"])
+    connect(people["connection"], people["second"])
+    block(owner, people["blocked"])  # the owner blocked them
+    block(people["blocker"], owner)  # they blocked the owner
+    return owner, people

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from maillage.core.audience import Audience
-from maillage.network.tests.factories import block, connect, member
+from maillage.network.tests.factories import block, member
 from maillage.profiles.selectors import section_visible_to
 from maillage.search import generation, selectors, services
 from maillage.search.selectors import PeopleQuery, people_search
 
-from .factories import person
-from .test_privacy import LEVELS, ROLES, SECTIONS
+from .factories import person, privacy_world
+from .test_privacy import LEVELS, SECTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,20 +35,7 @@ def entry_queries(captured) -> list[str]:
 
 @pytest.fixture
 def world():
-    owner = person(
-        "Zéphyrin",
-        "Quillard",
-        headline="Head of Zorglub",
-        orgs=["Octarine"],
-        skills=["Xylography"],
-        city="Grenoble",
-    )
-    people = {role: member() for role in ROLES}
-    connect(owner, people["connection"])
-    connect(people["connection"], people["second"])
-    block(owner, people["blocked"])
-    block(people["blocker"], owner)
-    return owner, people
+    return privacy_world()
 
 
 @pytest.mark.parametrize("section", SECTIONS)

@@ -15,11 +15,10 @@ from maillage.search import services
 from maillage.search.models import SearchEntry
 from maillage.search.selectors import PeopleQuery, people_search
 
-from .factories import person
+from .factories import ROLES, person, privacy_world
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("connection", "second", "stranger", "blocked", "blocker")
 LEVELS = (Audience.PUBLIC, Audience.MEMBERS, Audience.CONNECTIONS, Audience.ONLY_ME)
 # section → (query that only this section answers, the matching filter if there is one)
 SECTIONS = {
@@ -31,20 +30,7 @@ SECTIONS = {
 
 @pytest.fixture
 def world():
-    owner = person(
-        "Zéphyrin",
-        "Quillard",
-        headline="Head of Zorglub",
-        orgs=["Octarine"],
-        skills=["Xylography"],
-        city="Grenoble",
-    )
-    people = {role: member() for role in ROLES}
-    connect(owner, people["connection"])
-    connect(people["connection"], people["second"])
-    block(owner, people["blocked"])  # the owner blocked them
-    block(people["blocker"], owner)  # they blocked the owner
-    return owner, people
+    return privacy_world()
 
 
 def found(viewer, **query) -> list[int]:
