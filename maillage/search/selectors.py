@@ -94,11 +94,15 @@ def _typo_terms(query_words: list[str]) -> dict[str, set[str]]:
     return result
 
 
+# Entry audiences every member passes; "connections" entries need the owner's 1st degree.
+EVERY_MEMBER = (Audience.PUBLIC, Audience.MEMBERS)
+
+
 def visible_entries(viewer: User):
     """The index rows `viewer` may see (blocks are applied to members, see `people_search`)."""
     connections = audience.relation(audience.CONNECTIONS).ids_for(viewer.pk)
     return SearchEntry.objects.filter(
-        Q(audience__in=[Audience.PUBLIC, Audience.MEMBERS])
+        Q(audience__in=EVERY_MEMBER)
         | Q(audience=Audience.CONNECTIONS, member_id__in=connections)
     )
 
@@ -149,9 +153,7 @@ def _matching_members(viewer: User, specs: list[_Condition]) -> tuple[set[int], 
     everyone = cache.get(key)
     if everyone is None:
         everyone = list(
-            _members_with_entries(
-                SearchEntry.objects.filter(audience__in=[Audience.PUBLIC, Audience.MEMBERS]), specs
-            )
+            _members_with_entries(SearchEntry.objects.filter(audience__in=EVERY_MEMBER), specs)
         )
         cache.set(key, everyone, seconds)
     found = set(everyone)
